@@ -1,0 +1,98 @@
+"""A framework compiled once for many evaluations: a tree of nodes with ready scorers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from jixiao.engine.model import Framework, Indicator, NAPolicy
+from jixiao.engine.result import Finding
+from jixiao.engine.rules import RuleContext, parse_rule
+from jixiao.engine.rules.base import Scorer
+
+
+@dataclass(slots=True)
+class Node:
+    code: str
+    name: str
+    path: tuple[str, ...]
+    weight: Decimal
+    na_policy: NAPolicy
+    children: list[Node] = field(default_factory=list)
+    scorer: Scorer | None = None
+    rule_kind: str = ""
+    indicator: Indicator | None = None
+
+    @property
+    def level(self) -> int:
+        return len(self.path)
+
+    @property
+    def declared_children_weight(self) -> Decimal:
+        return sum((c.weight for c in self.children), Decimal(0))
+
+
+@dataclass(slots=True)
+class CompiledFramework:
+    framework: Framework
+    roots: list[Node]
+    findings: list[Finding]
+    by_key: dict[str, Node]
+
+    @property
+    def total(self) -> Decimal:
+        if self.framework.total is not None:
+            return self.framework.total
+        return sum((n.weight for n in self.roots), Decimal(0))
+
+    def node(self, key: str) -> Node | None:
+        return self.by_key.get(key)
+
+    def walk(self) -> list[Node]:
+        out: list[Node] = []
+
+        def visit(nodes: list[Node]) -> None:
+            for node in nodes:
+                out.append(node)
+                visit(node.children)
+
+        visit(self.roots)
+        return out
+
+
+def compile_framework(
+    framework: Framework, findings: list[Finding] | None = None
+) -> CompiledFramework:
+    """Compile every leaf's rule with its weight and the framework's rounding."""
+    if framework.abstract:
+        raise ValueError(
+            f"「{framework.title}」是抽象框架（没有权重或规则），须由其他框架继承后使用"
+        )
+    rounding = framework.rounding
+    by_key: dict[str, Node] = {}
+    name_count: dict[str, int] = {}
+
+    def build(item: Indicator, parent: tuple[str, ...], inherited: NAPolicy) -> Node:
+        policy = item.na_policy or inherited
+        path = (*parent, item.name)
+        node = Node(
+            item.code or "", item.name, path, item.weight or Decimal(0), policy, indicator=item
+        )
+        node.children = [build(child, path, policy) for child in item.children]
+        if not item.children and item.rule is not None:
+            spec = parse_rule(item.rule)
+            ctx = RuleContext(
+                item.name, node.weight, rounding.places, rounding.mode, rounding.percent_places
+            )
+            node.scorer = spec.compile(ctx)
+            node.rule_kind = spec.kind
+        by_key[node.code] = node
+        by_key["/".join(path)] = node
+        name_count[item.name] = name_count.get(item.name, 0) + 1
+        return node
+
+    roots = [build(item, (), framework.na_policy) for item in framework.indicators]
+    for node in list(by_key.values()):
+        if name_count.get(node.name) == 1:
+            by_key.setdefault(node.name, node)
+    return CompiledFramework(framework, roots, list(findings or []), by_key)

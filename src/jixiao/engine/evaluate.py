@@ -1,0 +1,291 @@
+"""``evaluate(framework, facts) -> Result``: score every leaf, roll totals up, grade, check claims."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from jixiao.engine.claims import check_claims
+from jixiao.engine.compiled import CompiledFramework, Node, compile_framework
+from jixiao.engine.inputs import Facts, GivenScore
+from jixiao.engine.loader import LoadedFramework
+from jixiao.engine.model import NA_LABELS, Framework, GradeBand
+from jixiao.engine.numbers import ZERO, format_number, round_to
+from jixiao.engine.result import Finding, IndicatorResult, Result, Severity, Status
+from jixiao.engine.rules.base import Outcome
+from jixiao.engine.rules.given import NEEDS_SCORE
+
+
+@dataclass(slots=True)
+class _Rolled:
+    score: Decimal
+    max: Decimal  # the points this node counts for after N/A handling
+    dropped: bool = False  # not applicable, excluded from the total (rescale policy)
+    redistributed: bool = False  # not applicable, its weight goes to its siblings
+
+
+def grade_for(total: Decimal, grades: list[GradeBand]) -> str:
+    for band in grades:
+        if total >= band.min:
+            return band.grade
+    return grades[-1].grade
+
+
+def evaluate(framework: CompiledFramework | LoadedFramework | Framework, facts: Facts) -> Result:
+    """Score ``facts`` against ``framework``. Pure: no I/O, no mutation of its inputs."""
+    compiled = _compiled(framework)
+    run = _Run(compiled, facts)
+    rolled = [run.node(root, ()) for root in compiled.roots]
+    total, maximum = run.total(rolled)
+    fw = compiled.framework
+    result = Result(
+        framework_id=fw.id,
+        framework_title=fw.title,
+        unit=facts.unit,
+        year=facts.year,
+        total=total,
+        max=maximum,
+        grade=grade_for(total, fw.grades),
+        indicators=run.results,
+        findings=[*compiled.findings, *run.findings],
+    )
+    result.findings += check_claims(result, facts.claims, facts.values, fw.rounding.percent_places)
+    return result
+
+
+def _compiled(framework: CompiledFramework | LoadedFramework | Framework) -> CompiledFramework:
+    if isinstance(framework, CompiledFramework):
+        return framework
+    if isinstance(framework, LoadedFramework):
+        return compile_framework(framework.framework, framework.findings)
+    return compile_framework(framework)
+
+
+class _Run:
+    def __init__(self, compiled: CompiledFramework, facts: Facts) -> None:
+        self.compiled = compiled
+        self.env = facts.values
+        rounding = compiled.framework.rounding
+        self.places, self.mode = rounding.places, rounding.mode
+        self.results: list[IndicatorResult] = []
+        self.findings: list[Finding] = []
+        self.given = self._by_node(facts.given, "given")
+        self.not_applicable = self._by_node(facts.not_applicable, "not_applicable")
+
+    def _by_node(self, entries: Mapping[str, object], what: str) -> dict[str, object]:
+        found: dict[str, object] = {}
+        for key, value in entries.items():
+            node = self.compiled.node(key)
+            if node is None:
+                self.findings.append(
+                    Finding(
+                        Severity.ERROR,
+                        f"{what}.unknown_indicator",
+                        f"案例中的「{key}」不是本指标体系中的指标",
+                        key,
+                    )
+                )
+            else:
+                found[node.code] = value
+        return found
+
+    def round(self, value: Decimal) -> Decimal:
+        return round_to(value, self.places, self.mode)
+
+    def node(self, node: Node, parent: tuple[str, ...]) -> _Rolled:
+        result = IndicatorResult(
+            node.code,
+            node.name,
+            node.path,
+            node.level,
+            node.weight,
+            ZERO,
+            Status.SCORED,
+            "",
+            is_leaf=not node.children,
+        )
+        self.results.append(result)
+        reason = self.not_applicable.get(node.code)
+        if reason is not None:
+            return self._not_applicable(node, result, str(reason))
+        if node.children:
+            return self._branch(node, result)
+        return self._leaf(node, result)
+
+    def _not_applicable(self, node: Node, result: IndicatorResult, reason: str) -> _Rolled:
+        result.status = Status.NOT_APPLICABLE
+        result.explanation = f"不适用：{reason}；{NA_LABELS[node.na_policy]}"
+        self._skip_children(node)
+        if node.na_policy == "full_marks":
+            result.score = node.weight
+            return _Rolled(node.weight, node.weight)
+        return _Rolled(
+            ZERO,
+            ZERO,
+            dropped=node.na_policy == "rescale",
+            redistributed=node.na_policy == "redistribute",
+        )
+
+    def _skip_children(self, node: Node) -> None:
+        for child in node.children:
+            self.results.append(
+                IndicatorResult(
+                    child.code,
+                    child.name,
+                    child.path,
+                    child.level,
+                    child.weight,
+                    ZERO,
+                    Status.NOT_APPLICABLE,
+                    "上级指标不适用",
+                    is_leaf=not child.children,
+                )
+            )
+            self._skip_children(child)
+
+    def _leaf(self, node: Node, result: IndicatorResult) -> _Rolled:
+        assert node.scorer is not None
+        outcome = node.scorer(self.env)
+        given = self.given.get(node.code)
+        if isinstance(given, GivenScore):
+            self._apply_given(node, result, outcome, given)
+        else:
+            self._apply_outcome(node, result, outcome)
+        return _Rolled(result.score, node.weight)
+
+    def _apply_outcome(self, node: Node, result: IndicatorResult, outcome: Outcome) -> None:
+        result.score, result.status = outcome.score, outcome.status
+        result.value, result.value_text, result.missing = (
+            outcome.value,
+            outcome.value_text,
+            outcome.missing,
+        )
+        result.explanation = outcome.explanation
+        if node.rule_kind == "given" and outcome.value_text:
+            result.explanation = f"{outcome.explanation.split('；')[0]}；{NEEDS_SCORE}"
+        where = "/".join(node.path)
+        if outcome.status is Status.MISSING_DATA:
+            self.findings.append(
+                Finding(
+                    Severity.WARNING,
+                    "data.missing",
+                    f"「{node.name}」无法评分：{result.explanation}",
+                    where,
+                )
+            )
+        for note in outcome.notes:
+            self.findings.append(Finding(Severity.WARNING, "rule.note", note, where))
+
+    def _apply_given(
+        self, node: Node, result: IndicatorResult, outcome: Outcome, given: GivenScore
+    ) -> None:
+        where = "/".join(node.path)
+        score = given.score
+        if not ZERO <= score <= node.weight:
+            self.findings.append(
+                Finding(
+                    Severity.ERROR,
+                    "given.out_of_range",
+                    f"「{node.name}」给分{format_number(score)}超出0-{format_number(node.weight)}分",
+                    where,
+                )
+            )
+            score = min(max(score, ZERO), node.weight)
+        result.score, result.status, result.source = self.round(score), Status.GIVEN, given.source
+        result.value, result.value_text = outcome.value, outcome.value_text
+        text = f"评价人给分{format_number(result.score)}分：{given.reason}（依据：{given.source}）"
+        if node.rule_kind == "given":
+            if outcome.value_text:
+                text = f"{outcome.explanation.split('（供参考）')[0]}；{text}"
+        elif outcome.status is not Status.MISSING_DATA:
+            text += f"；按评分标准计算：{outcome.explanation}"
+            if outcome.score != result.score:
+                self.findings.append(
+                    Finding(
+                        Severity.INFO,
+                        "given.differs_from_rule",
+                        f"「{node.name}」评价人给分{format_number(result.score)}分，按评分标准计算为{format_number(outcome.score)}分",
+                        where,
+                    )
+                )
+        result.explanation = text
+
+    def _branch(self, node: Node, result: IndicatorResult) -> _Rolled:
+        rolled = [self.node(child, node.path) for child in node.children]
+        counted = [r for r in rolled if not (r.dropped or r.redistributed)]
+        score = sum((r.score for r in counted), ZERO)
+        maximum = sum((r.max for r in counted), ZERO)
+        if len(counted) > 1:
+            parts = "+".join(format_number(r.score) for r in counted)
+            text = f"下级指标得分合计{parts}={format_number(score)}分"
+        else:
+            text = f"下级指标得分{format_number(score)}分"
+        declared = node.declared_children_weight
+        policy = self.compiled.framework.weight_mismatch
+        if declared != node.weight and declared > 0:
+            score, maximum, note = self._mismatch(node, score, maximum, declared, policy)
+            text += note
+        lent = sum(
+            (c.weight for c, r in zip(node.children, rolled, strict=True) if r.redistributed), ZERO
+        )
+        dropped = sum(
+            (c.weight for c, r in zip(node.children, rolled, strict=True) if r.dropped), ZERO
+        )
+        if lent and maximum:
+            factor = (maximum + lent) / maximum
+            score, maximum = score * factor, maximum + lent
+            text += f"；不适用指标的{format_number(lent)}分按比例分给同级指标"
+        result.score = self.round(score)
+        result.status = (
+            Status.MISSING_DATA
+            if any(self._status(c) is Status.MISSING_DATA for c in node.children)
+            else Status.SCORED
+        )
+        result.explanation = f"{text}，得{format_number(result.score)}分"
+        if dropped:
+            result.explanation += f"（{format_number(dropped)}分的不适用指标不计入）"
+        return _Rolled(result.score, maximum)
+
+    def _mismatch(
+        self, node: Node, score: Decimal, maximum: Decimal, declared: Decimal, policy: str
+    ) -> tuple[Decimal, Decimal, str]:
+        head = f"；下级分值合计{format_number(declared)}分与本项分值{format_number(node.weight)}分不一致"
+        if policy == "rescale":
+            factor = node.weight / declared
+            return (
+                score * factor,
+                maximum * factor,
+                f"{head}，按{format_number(node.weight)}/{format_number(declared)}折算",
+            )
+        if policy == "cap":
+            return min(score, node.weight), min(maximum, node.weight), f"{head}，以本项分值为上限"
+        return score, maximum, f"{head}，按下级合计计"
+
+    def _status(self, child: Node) -> Status:
+        for item in reversed(self.results):
+            if item.code == child.code:
+                return item.status
+        return Status.SCORED
+
+    def total(self, rolled: list[_Rolled]) -> tuple[Decimal, Decimal]:
+        declared = self.compiled.total
+        score = sum((r.score for r in rolled if not r.dropped), ZERO)
+        counted = sum((r.max for r in rolled if not r.dropped and not r.redistributed), ZERO)
+        lent = sum(
+            (n.weight for n, r in zip(self.compiled.roots, rolled, strict=True) if r.redistributed),
+            ZERO,
+        )
+        if lent and counted:
+            score = score * (counted + lent) / counted
+            counted += lent
+        if counted and counted != declared and any(self._dropped_anywhere()):
+            score = score * declared / counted  # 按百分制折算
+        return self.round(score), declared
+
+    def _dropped_anywhere(self) -> list[bool]:
+        return [
+            r.status is Status.NOT_APPLICABLE
+            and self.compiled.by_key[r.code].na_policy == "rescale"
+            for r in self.results
+        ]

@@ -1,0 +1,86 @@
+"""Decimal helpers: parsing printed numbers, rounding as a framework says, Chinese-style display."""
+
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Annotated, Final
+
+from pydantic import ValidatorFunctionWrapHandler, WrapValidator
+
+ROUNDING_MODES: Final = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
+HUNDRED: Final = Decimal(100)
+ZERO: Final = Decimal(0)
+ONE: Final = Decimal(1)
+
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．％－＋，", "0123456789.%-+,")
+
+
+class Percent(Decimal):
+    """A ratio that was written as a percentage (``64%`` → 0.64); it is displayed as one."""
+
+    __slots__ = ()
+
+
+def parse_decimal(raw: object) -> Decimal:
+    """Read a number as printed: ``1,440.56``, ``64%``, full-width digits; floats via their text.
+
+    Raises ``ValueError`` with the offending text when it is not a number.
+    """
+    if isinstance(raw, Decimal):
+        return raw
+    if isinstance(raw, bool):
+        raise ValueError(f"「{raw}」不是数字")
+    if isinstance(raw, int):
+        return Decimal(raw)
+    if isinstance(raw, float):
+        return Decimal(repr(raw))
+    text = str(raw).strip().translate(_FULL_WIDTH).replace(",", "").replace(" ", "")
+    is_percent = text.endswith("%")
+    if is_percent:
+        text = text[:-1]
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"「{raw}」不是数字") from None
+    if not value.is_finite():
+        raise ValueError(f"「{raw}」不是有限的数字")
+    return Percent(value / HUNDRED) if is_percent else value
+
+
+def round_to(value: Decimal, places: int, mode: str = "half_up") -> Decimal:
+    """Round to ``places`` decimals (四舍五入 by default)."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUNDING_MODES[mode])
+
+
+def format_number(value: Decimal) -> str:
+    """``6.740`` → ``6.74``; ``2.00`` → ``2``; never scientific notation."""
+    if value == value.to_integral_value():
+        return str(value.quantize(ONE))
+    text = format(value.normalize(), "f")
+    return text
+
+
+def format_percent(ratio: Decimal, places: int = 2, mode: str = "half_up") -> str:
+    """``1.117647`` → ``111.76%``; whole percentages lose their decimals (``100%``)."""
+    return format_number(round_to(ratio * HUNDRED, places, mode)) + "%"
+
+
+def format_value(value: Decimal) -> str:
+    """Display a fact as it was given: percentages as percentages, other numbers plainly."""
+    if isinstance(value, Percent):
+        return format_percent(value)
+    return format_number(value)
+
+
+def _lenient_decimal(raw: object, handler: ValidatorFunctionWrapHandler) -> Decimal:
+    """Let YAML authors write ``5%``, ``1,440.56`` or full-width digits where a number is due.
+
+    Percentages stay ``Percent`` so that they are shown as percentages again.
+    """
+    if isinstance(raw, str | int | float | Decimal) and not isinstance(raw, bool):
+        return parse_decimal(raw)
+    result: Decimal = handler(raw)
+    return result
+
+
+Number = Annotated[Decimal, WrapValidator(_lenient_decimal)]

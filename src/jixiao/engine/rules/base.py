@@ -1,0 +1,204 @@
+"""The rule-kind contract, the registry, and what every value-based rule shares.
+
+A rule kind is a pydantic model (its YAML parameters) registered under a name; ``compile``
+turns it, once per framework, into a ``Scorer``: a closure from facts to an ``Outcome`` whose
+explanation substitutes the figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, ClassVar, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from jixiao.engine.expressions import Expr, MissingFact, Undefined, compile_expression
+from jixiao.engine.numbers import ZERO, Number, Percent, format_number, format_percent, round_to
+from jixiao.engine.result import Status
+
+Env = Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleContext:
+    """What a rule needs to know about where it sits: its indicator and the rounding policy."""
+
+    indicator_name: str
+    max_points: Decimal
+    places: int = 2
+    mode: str = "half_up"
+    percent_places: int = 2
+
+    def round_score(self, score: Decimal) -> Decimal:
+        return round_to(min(max(score, ZERO), self.max_points), self.places, self.mode)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    score: Decimal
+    explanation: str
+    status: Status = Status.SCORED
+    value: Decimal | None = None
+    value_text: str | None = None
+    missing: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+Scorer = Callable[[Env], Outcome]
+
+
+class RuleSpec(BaseModel):
+    """Fields every rule kind accepts."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: str
+    summary: ClassVar[str] = ""
+
+    def compile(self, ctx: RuleContext) -> Scorer:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def fact_names(self) -> frozenset[str]:
+        """Facts this rule reads (for documentation and completeness checks)."""
+        return frozenset()
+
+
+RULE_KINDS: dict[str, type[RuleSpec]] = {}
+R = TypeVar("R", bound=type[RuleSpec])
+
+
+def register(name: str, summary: str) -> Callable[[R], R]:
+    """Register a rule kind under ``name`` with a one-line Chinese summary."""
+
+    def decorate(cls: R) -> R:
+        cls.summary = summary
+        RULE_KINDS[name] = cls
+        return cls
+
+    return decorate
+
+
+def score_phrase(score: Decimal, max_points: Decimal) -> str:
+    """``扣1分，得1分`` when points were lost, ``得2分`` otherwise."""
+    lost = max_points - score
+    if lost > 0:
+        return f"扣{format_number(lost)}分，得{format_number(score)}分"
+    return f"得{format_number(score)}分"
+
+
+def missing_outcome(names: list[str] | tuple[str, ...], what: str = "") -> Outcome:
+    listed = "、".join(names)
+    return Outcome(
+        ZERO,
+        f"缺少数据：{listed}{what}",
+        status=Status.MISSING_DATA,
+        missing=tuple(names),
+    )
+
+
+def absent(names: frozenset[str], env: Env) -> list[str]:
+    return sorted(n for n in names if env.get(n) is None)
+
+
+class Guard(BaseModel):
+    """A condition checked before the rule: when it holds, the score is fixed (e.g. 0)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    when: str
+    score: Number
+    text: str = ""
+
+    @field_validator("when")
+    @classmethod
+    def _compiles(cls, text: str) -> str:
+        compile_expression(text)
+        return text
+
+
+class MetricRule(RuleSpec):
+    """A rule that first computes a value (a rate, usually) from facts, then scores it."""
+
+    value: str
+    label: str | None = None
+    display: Literal["percent", "number"] = "percent"
+    guards: list[Guard] = []
+
+    @field_validator("value")
+    @classmethod
+    def _value_compiles(cls, text: str) -> str:
+        compile_expression(text)
+        return text
+
+    def fact_names(self) -> frozenset[str]:
+        names = set(compile_expression(self.value).names)
+        for guard in self.guards:
+            names |= compile_expression(guard.when).names
+        return frozenset(names)
+
+    def apply(self, value: Decimal, ctx: RuleContext) -> tuple[Decimal, str]:
+        """Score a computed value: (unrounded score, Chinese text after the value)."""
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def show(self, value: Decimal, ctx: RuleContext) -> str:
+        if self.display == "percent":
+            return format_percent(value, ctx.percent_places, ctx.mode)
+        return format_number(round_to(value, ctx.places, ctx.mode))
+
+    def compile(self, ctx: RuleContext) -> Scorer:
+        metric = compile_expression(self.value)
+        guards = [(compile_expression(g.when), g) for g in self.guards]
+        label = self.label or ctx.indicator_name
+        places = ctx.percent_places + 2 if self.display == "percent" else ctx.places
+
+        def scorer(env: Env) -> Outcome:
+            computed = compute(metric, env, places, ctx.mode)
+            if isinstance(computed, Outcome):
+                return computed
+            shown = self.show(computed, ctx)
+            head = f"{label}={metric.render(env)}={shown}"
+            for condition, guard in guards:
+                if condition.value(env):
+                    score = ctx.round_score(guard.score)
+                    reason = guard.text or condition.render(env)
+                    text = f"{head}；{reason}，{score_phrase(score, ctx.max_points)}"
+                    return Outcome(score, text, value=computed, value_text=shown)
+            raw, text = self.apply(computed, ctx)
+            score = ctx.round_score(raw)
+            return Outcome(score, f"{head}，{text}", value=computed, value_text=shown)
+
+        return scorer
+
+
+def compute(metric: Expr, env: Env, places: int, mode: str) -> Decimal | Outcome:
+    """Evaluate a metric rounded for display and scoring, or an Outcome saying why not."""
+    try:
+        raw = metric.value(env)
+    except MissingFact:
+        return missing_outcome(absent(metric.names, env))
+    except Undefined as exc:
+        return Outcome(
+            ZERO,
+            f"无法计算「{metric.source}」：{exc}（{metric.render(env)}）",
+            status=Status.MISSING_DATA,
+            missing=(metric.source,),
+        )
+    if not isinstance(raw, Decimal):
+        raise TypeError(f"公式「{metric.source}」的结果不是数值")
+    rounded = round_to(raw, places, mode)
+    return Percent(rounded) if isinstance(raw, Percent) else rounded
+
+
+def share_of(points: Decimal, share: Decimal) -> Decimal:
+    return points * share
+
+
+def parse_rule(raw: Mapping[str, Any]) -> RuleSpec:
+    """Validate a rule's parameters against its kind (``KeyError`` for an unknown kind)."""
+    kind = raw.get("kind")
+    cls = RULE_KINDS.get(str(kind))
+    if cls is None:
+        raise KeyError(str(kind))
+    return cls.model_validate(dict(raw))

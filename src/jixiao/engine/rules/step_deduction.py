@@ -1,0 +1,57 @@
+"""Step deduction per whole interval: "每减少5%扣1分，扣完为止"."""
+
+from __future__ import annotations
+
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import Literal
+
+from pydantic import field_validator
+
+from jixiao.engine.intervals import parse_interval
+from jixiao.engine.numbers import Number, format_number, format_value
+from jixiao.engine.rules.base import MetricRule, RuleContext, register, score_phrase
+from jixiao.engine.rules.deviation import outside_text
+
+
+@register("step_deduction", "满分区间外每偏离一个完整步长扣固定分值，扣完为止（如每减少5%扣1分）")
+class StepDeduction(MetricRule):
+    kind: str = "step_deduction"
+    full_when: str
+    step: Number
+    deduct: Number
+    partial_step: Literal["ignore", "count"] = "ignore"
+
+    @field_validator("full_when")
+    @classmethod
+    def _parses(cls, text: str) -> str:
+        parse_interval(text)
+        return text
+
+    @field_validator("step")
+    @classmethod
+    def _positive(cls, step: Decimal) -> Decimal:
+        if step <= 0:
+            raise ValueError("步长必须大于0")
+        return step
+
+    def apply(self, value: Decimal, ctx: RuleContext) -> tuple[Decimal, str]:
+        interval = parse_interval(self.full_when)
+        distance = interval.distance(value)
+        if distance == 0:
+            return (
+                ctx.max_points,
+                f"{interval.describe()}，{score_phrase(ctx.max_points, ctx.max_points)}",
+            )
+        rounding = ROUND_CEILING if self.partial_step == "count" else ROUND_FLOOR
+        steps = (distance / self.step).to_integral_value(rounding=rounding)
+        raw = ctx.max_points - steps * self.deduct
+        score = ctx.round_score(raw)
+        as_percent = self.display == "percent"
+        step_text = format_value(self.step) if not as_percent else self.show(self.step, ctx)
+        text = (
+            f"{outside_text(interval, distance, as_percent)}，每{step_text}扣{format_number(self.deduct)}分，"
+            f"计{format_number(steps)}档"
+        )
+        if raw < 0:
+            text += "，扣完为止"
+        return raw, f"{text}，{score_phrase(score, ctx.max_points)}"

@@ -1,0 +1,31 @@
+"""Turn a ``UnitYear`` into the dotted fact names scoring rules read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jixiao.facts.model import UnitYear
+
+
+def fact_values(facts: UnitYear) -> dict[str, Any]:
+    """``{"staffing.in_post": Decimal(38), "projects.budget": [...], "targets": [...]}``."""
+    data = facts.model_dump(exclude_none=True)
+    flat: dict[str, Any] = {}
+    _flatten(data, "", flat)
+    return flat
+
+
+def _flatten(value: Any, prefix: str, out: dict[str, Any]) -> None:
+    if isinstance(value, dict):
+        if prefix:
+            out[prefix] = value
+        for key, item in value.items():
+            _flatten(item, f"{prefix}.{key}" if prefix else str(key), out)
+    elif isinstance(value, list):
+        out[prefix] = value
+        if value and all(isinstance(v, dict) for v in value):
+            keys = {k for v in value for k in v}
+            for key in keys:
+                out[f"{prefix}.{key}"] = [v.get(key) for v in value]
+    else:
+        out[prefix] = value

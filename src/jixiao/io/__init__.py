@@ -1,0 +1,1 @@
+"""Reading and writing files: case directories, framework files, spreadsheets."""
