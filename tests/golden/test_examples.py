@@ -71,6 +71,13 @@ def test_findings(case: tuple[Result, dict[str, Any]]) -> None:
             assert all(str(f.severity) == want["severity"] for f in matches)
 
 
+def test_absent_findings(case: tuple[Result, dict[str, Any]]) -> None:
+    """Findings the seed text shows must not appear (e.g. no rounding note where figures agree)."""
+    result, expected = case
+    for code in expected.get("absent_findings") or []:
+        assert not [f for f in result.findings if f.code == code], code
+
+
 def test_no_unexpected_errors(case: tuple[Result, dict[str, Any]]) -> None:
     """Every error finding is one the seed text justifies (listed in expected.yaml)."""
     result, expected = case

@@ -32,7 +32,7 @@ def _label(value: Decimal, printed: str) -> str:
     return format_number(round_to(value, places))
 
 
-def compare(printed: str, computed: Decimal) -> tuple[str, Decimal] | None:
+def compare(printed: str, computed: Decimal, rates: bool = True) -> tuple[str, Decimal] | None:
     """None when ``printed`` agrees with ``computed`` at the printed precision.
 
     Otherwise (kind, printed value): ``rounding`` when only the last printed digit differs,
@@ -44,7 +44,8 @@ def compare(printed: str, computed: Decimal) -> tuple[str, Decimal] | None:
     if round_to(computed, places) == value:
         return None
     unit = Decimal(1).scaleb(-places)
-    if abs(round_to(computed, places) - value) <= unit:
+    # A printed decimal figure off by one in its last digit (99.75% for 99.74%) is a rounding slip.
+    if rates and _places(printed) > 0 and abs(round_to(computed, places) - value) <= unit:
         return "rounding", value
     if is_percent and computed and round_to(ONE / computed, places) == value:
         return "inverted", value
@@ -65,6 +66,15 @@ def check_claims(
 def _check(result: Result, claim: Claim, env: Mapping[str, Any]) -> Finding | None:
     if claim.kind == "expression":
         return _check_expression(claim, env)
+    if claim.kind == "grade":
+        if claim.printed.strip() == result.grade:
+            return None
+        return Finding(
+            Severity.ERROR,
+            "claim.grade_mismatch",
+            f"报告称等级为「{claim.printed}」，按总分{format_number(result.total)}分应为「{result.grade}」",
+            claim.where,
+        )
     if claim.target in ("total", "总分"):
         return _verdict(claim, "总分", result.total, "按各指标得分汇总为", is_score=True)
     try:
@@ -73,7 +83,7 @@ def _check(result: Result, claim: Claim, env: Mapping[str, Any]) -> Finding | No
         return Finding(
             Severity.ERROR,
             "claim.unknown_indicator",
-            f"报告所称的指标「{claim.target}」不在指标体系中",
+            unknown_indicator(result, claim.target),
             claim.where,
         )
     if claim.kind == "score":
@@ -101,7 +111,7 @@ def _verdict(
     item: IndicatorResult | None = None,
 ) -> Finding | None:
     try:
-        outcome = compare(claim.printed, computed)
+        outcome = compare(claim.printed, computed, rates=not is_score)
     except ValueError as exc:
         return Finding(
             Severity.ERROR, "claim.unreadable", f"报告所称的值无法识别：{exc}", claim.where
@@ -141,3 +151,11 @@ def _check_expression(claim: Claim, env: Mapping[str, Any]) -> Finding | None:
         )
     outcome = _verdict(claim, f"「{claim.target}」", computed, f"按{expr.render(env)}计算为", False)
     return outcome
+
+
+def unknown_indicator(result: Result, key: str) -> str:
+    """Why ``key`` names no indicator: absent, or a name shared by several (give the path)."""
+    paths = ["/".join(i.path) for i in result.indicators if i.name == key]
+    if len(paths) > 1:
+        return f"指标名称「{key}」不唯一，请改用路径：{'；'.join(paths)}"
+    return f"「{key}」不是本指标体系中的指标（可用编码、名称路径或唯一的名称）"

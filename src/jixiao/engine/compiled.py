@@ -27,9 +27,7 @@ class Node:
     def level(self) -> int:
         return len(self.path)
 
-    @property
-    def declared_children_weight(self) -> Decimal:
-        return sum((c.weight for c in self.children), Decimal(0))
+    children_weight: Decimal = Decimal(0)  # sum of the children's declared weights
 
 
 @dataclass(slots=True)
@@ -79,6 +77,7 @@ def compile_framework(
             item.code or "", item.name, path, item.weight or Decimal(0), policy, indicator=item
         )
         node.children = [build(child, path, policy) for child in item.children]
+        node.children_weight = sum((c.weight for c in node.children), Decimal(0))
         if not item.children and item.rule is not None:
             spec = parse_rule(item.rule)
             ctx = RuleContext(

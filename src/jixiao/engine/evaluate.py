@@ -23,6 +23,7 @@ class _Rolled:
     max: Decimal  # the points this node counts for after N/A handling
     dropped: bool = False  # not applicable, excluded from the total (rescale policy)
     redistributed: bool = False  # not applicable, its weight goes to its siblings
+    status: Status = Status.SCORED
 
 
 def grade_for(total: Decimal, grades: list[GradeBand]) -> str:
@@ -78,13 +79,14 @@ class _Run:
         for key, value in entries.items():
             node = self.compiled.node(key)
             if node is None:
+                paths = ["/".join(n.path) for n in self.compiled.walk() if n.name == key]
+                message = (
+                    f"案例中的指标名称「{key}」不唯一，请改用路径：{'；'.join(paths)}"
+                    if len(paths) > 1
+                    else f"案例中的「{key}」不是本指标体系中的指标"
+                )
                 self.findings.append(
-                    Finding(
-                        Severity.ERROR,
-                        f"{what}.unknown_indicator",
-                        f"案例中的「{key}」不是本指标体系中的指标",
-                        key,
-                    )
+                    Finding(Severity.ERROR, f"{what}.unknown_indicator", message, key)
                 )
             else:
                 found[node.code] = value
@@ -152,7 +154,7 @@ class _Run:
             self._apply_given(node, result, outcome, given)
         else:
             self._apply_outcome(node, result, outcome)
-        return _Rolled(result.score, node.weight)
+        return _Rolled(result.score, node.weight, status=result.status)
 
     def _apply_outcome(self, node: Node, result: IndicatorResult, outcome: Outcome) -> None:
         result.score, result.status = outcome.score, outcome.status
@@ -198,7 +200,9 @@ class _Run:
         if node.rule_kind == "given":
             if outcome.value_text:
                 text = f"{outcome.explanation.split('（供参考）')[0]}；{text}"
-        elif outcome.status is not Status.MISSING_DATA:
+        elif outcome.status is Status.MISSING_DATA:
+            text += f"；按评分标准无法计算（{outcome.explanation}）"
+        else:
             text += f"；按评分标准计算：{outcome.explanation}"
             if outcome.score != result.score:
                 self.findings.append(
@@ -212,40 +216,40 @@ class _Run:
         result.explanation = text
 
     def _branch(self, node: Node, result: IndicatorResult) -> _Rolled:
-        rolled = [self.node(child, node.path) for child in node.children]
-        counted = [r for r in rolled if not (r.dropped or r.redistributed)]
-        score = sum((r.score for r in counted), ZERO)
-        maximum = sum((r.max for r in counted), ZERO)
-        if len(counted) > 1:
-            parts = "+".join(format_number(r.score) for r in counted)
-            text = f"下级指标得分合计{parts}={format_number(score)}分"
+        score = maximum = lent = dropped = ZERO
+        parts: list[str] = []
+        missing = False
+        for child in node.children:
+            rolled = self.node(child, node.path)
+            missing = missing or rolled.status is Status.MISSING_DATA
+            if rolled.redistributed:
+                lent += child.weight
+            elif rolled.dropped:
+                dropped += child.weight
+            else:
+                score += rolled.score
+                maximum += rolled.max
+                parts.append(format_number(rolled.score))
+        if len(parts) > 1:
+            text = f"下级指标得分合计{'+'.join(parts)}={format_number(score)}分"
         else:
             text = f"下级指标得分{format_number(score)}分"
-        declared = node.declared_children_weight
-        policy = self.compiled.framework.weight_mismatch
-        if declared != node.weight and declared > 0:
-            score, maximum, note = self._mismatch(node, score, maximum, declared, policy)
+        if node.children_weight != node.weight and node.children_weight > 0:
+            policy = self.compiled.framework.weight_mismatch
+            score, maximum, note = self._mismatch(
+                node, score, maximum, node.children_weight, policy
+            )
             text += note
-        lent = sum(
-            (c.weight for c, r in zip(node.children, rolled, strict=True) if r.redistributed), ZERO
-        )
-        dropped = sum(
-            (c.weight for c, r in zip(node.children, rolled, strict=True) if r.dropped), ZERO
-        )
         if lent and maximum:
             factor = (maximum + lent) / maximum
             score, maximum = score * factor, maximum + lent
             text += f"；不适用指标的{format_number(lent)}分按比例分给同级指标"
         result.score = self.round(score)
-        result.status = (
-            Status.MISSING_DATA
-            if any(self._status(c) is Status.MISSING_DATA for c in node.children)
-            else Status.SCORED
-        )
+        result.status = Status.MISSING_DATA if missing else Status.SCORED
         result.explanation = f"{text}，得{format_number(result.score)}分"
         if dropped:
             result.explanation += f"（{format_number(dropped)}分的不适用指标不计入）"
-        return _Rolled(result.score, maximum)
+        return _Rolled(result.score, maximum, status=result.status)
 
     def _mismatch(
         self, node: Node, score: Decimal, maximum: Decimal, declared: Decimal, policy: str
@@ -261,12 +265,6 @@ class _Run:
         if policy == "cap":
             return min(score, node.weight), min(maximum, node.weight), f"{head}，以本项分值为上限"
         return score, maximum, f"{head}，按下级合计计"
-
-    def _status(self, child: Node) -> Status:
-        for item in reversed(self.results):
-            if item.code == child.code:
-                return item.status
-        return Status.SCORED
 
     def total(self, rolled: list[_Rolled]) -> tuple[Decimal, Decimal]:
         declared = self.compiled.total

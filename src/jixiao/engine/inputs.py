@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
-ClaimKind = Literal["score", "value", "max", "expression"]
+ClaimKind = Literal["score", "value", "max", "expression", "grade"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Annotated, Final
 
 from pydantic import ValidatorFunctionWrapHandler, WrapValidator
@@ -47,17 +48,21 @@ def parse_decimal(raw: object) -> Decimal:
     return Percent(value / HUNDRED) if is_percent else value
 
 
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(12)}
+
+
 def round_to(value: Decimal, places: int, mode: str = "half_up") -> Decimal:
     """Round to ``places`` decimals (四舍五入 by default)."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUNDING_MODES[mode])
+    return value.quantize(_QUANTA[places], rounding=ROUNDING_MODES[mode])
 
 
+@lru_cache(maxsize=8192)
 def format_number(value: Decimal) -> str:
     """``6.740`` → ``6.74``; ``2.00`` → ``2``; never scientific notation."""
-    if value == value.to_integral_value():
-        return str(value.quantize(ONE))
-    text = format(value.normalize(), "f")
-    return text
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def format_percent(ratio: Decimal, places: int = 2, mode: str = "half_up") -> str:

@@ -7,6 +7,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from jixiao.engine.numbers import format_number
+
 
 class Status(StrEnum):
     SCORED = "scored"
@@ -71,8 +73,8 @@ class IndicatorResult:
             "name": self.name,
             "path": list(self.path),
             "level": self.level,
-            "max": str(self.max),
-            "score": str(self.score),
+            "max": format_number(self.max),
+            "score": format_number(self.score),
             "value": self.value_text,
             "status": str(self.status),
             "explanation": self.explanation,
@@ -95,6 +97,7 @@ class Result:
     grade: str
     indicators: list[IndicatorResult]
     findings: list[Finding] = field(default_factory=list)
+    _index: dict[str, IndicatorResult] | None = field(default=None, repr=False, compare=False)
 
     @property
     def complete(self) -> bool:
@@ -102,13 +105,12 @@ class Result:
 
     def indicator(self, key: str) -> IndicatorResult:
         """Find an indicator by code, by name path (``投入/目标设定/…``) or by unique name."""
-        for item in self.indicators:
-            if key in (item.code, "/".join(item.path)):
-                return item
-        named = [i for i in self.indicators if i.name == key]
-        if len(named) == 1:
-            return named[0]
-        raise KeyError(key)
+        if self._index is None:
+            self._index = _index(self.indicators)
+        found = self._index.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
 
     def leaves(self) -> list[IndicatorResult]:
         return [i for i in self.indicators if i.is_leaf]
@@ -119,10 +121,23 @@ class Result:
             "year": self.year,
             "framework": self.framework_id,
             "framework_title": self.framework_title,
-            "total": str(self.total),
-            "max": str(self.max),
+            "total": format_number(self.total),
+            "max": format_number(self.max),
             "grade": self.grade,
             "complete": self.complete,
             "indicators": [i.to_dict() for i in self.indicators],
             "findings": [f.to_dict() for f in self.findings],
         }
+
+
+def _index(indicators: list[IndicatorResult]) -> dict[str, IndicatorResult]:
+    index: dict[str, IndicatorResult] = {}
+    names: dict[str, list[IndicatorResult]] = {}
+    for item in indicators:
+        index[item.code] = item
+        index["/".join(item.path)] = item
+        names.setdefault(item.name, []).append(item)
+    for name, items in names.items():
+        if len(items) == 1:
+            index.setdefault(name, items[0])
+    return index

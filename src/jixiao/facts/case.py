@@ -37,6 +37,7 @@ class ClaimEntry(Section):
 
     indicator: str | None = None
     total: str | None = None
+    grade: str | None = None
     score: str | None = None
     value: str | None = None
     max: str | None = None
@@ -55,7 +56,11 @@ class ClaimEntry(Section):
         if self.expression is not None:
             if not (self.label and self.printed):
                 raise ValueError("按公式核对的声明须有 label、expression 和 printed")
-        elif self.total is None and not (self.indicator and (self.score or self.value or self.max)):
+        elif (
+            self.total is None
+            and self.grade is None
+            and not (self.indicator and (self.score or self.value or self.max))
+        ):
             raise ValueError(
                 "声明须为 total，或 indicator 加 score/value/max 之一，或 label+expression+printed"
             )
@@ -68,16 +73,20 @@ class ClaimEntry(Section):
                     self.label or "", "expression", self.printed or "", self.expression, self.where
                 )
             ]
-        if self.total is not None:
-            return [Claim("total", "score", self.total, where=self.where)]
-        target = self.indicator or ""
-        found: list[tuple[ClaimKind, str | None]] = [
-            ("score", self.score),
-            ("value", self.value),
-            ("max", self.max),
-        ]
+        found: list[tuple[str, ClaimKind, str | None]]
+        if self.total is not None or self.grade is not None:
+            found = [("total", "score", self.total), ("total", "grade", self.grade)]
+        else:
+            target = self.indicator or ""
+            found = [
+                (target, "score", self.score),
+                (target, "value", self.value),
+                (target, "max", self.max),
+            ]
         return [
-            Claim(target, kind, printed, where=self.where) for kind, printed in found if printed
+            Claim(target, kind, printed, where=self.where)
+            for target, kind, printed in found
+            if printed
         ]
 
 

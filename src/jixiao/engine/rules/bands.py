@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, PrivateAttr, field_validator, model_validator
 
 from jixiao.engine.intervals import Interval, first_gap, parse_interval
 from jixiao.engine.numbers import Number
@@ -24,9 +24,14 @@ class Band(BaseModel):
         parse_interval(text)
         return text
 
+    _interval: Interval = PrivateAttr()
+
+    def model_post_init(self, context: object) -> None:
+        self._interval = parse_interval(self.when)
+
     @property
     def interval(self) -> Interval:
-        return parse_interval(self.when)
+        return self._interval
 
 
 @register("bands", "按取值所在档位给分（如 ≥90%得5分，80%-90%得4分）")

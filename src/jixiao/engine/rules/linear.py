@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pydantic import field_validator
+from pydantic import PrivateAttr, field_validator
 
-from jixiao.engine.intervals import parse_interval
+from jixiao.engine.intervals import Interval, parse_interval
 from jixiao.engine.numbers import Number, format_number
 from jixiao.engine.rules.base import MetricRule, RuleContext, register, score_phrase
 from jixiao.engine.rules.deviation import outside_text
@@ -19,11 +19,16 @@ class Linear(MetricRule):
     per: Number = Decimal("0.01")
     deduct: Number
 
+    _full: Interval = PrivateAttr()
+
     @field_validator("full_when")
     @classmethod
     def _parses(cls, text: str) -> str:
         parse_interval(text)
         return text
+
+    def model_post_init(self, context: object) -> None:
+        self._full = parse_interval(self.full_when)
 
     @field_validator("per")
     @classmethod
@@ -33,7 +38,7 @@ class Linear(MetricRule):
         return per
 
     def apply(self, value: Decimal, ctx: RuleContext) -> tuple[Decimal, str]:
-        interval = parse_interval(self.full_when)
+        interval = self._full
         distance = interval.distance(value)
         if distance == 0:
             return (

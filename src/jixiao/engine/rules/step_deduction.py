@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Literal
 
-from pydantic import field_validator
+from pydantic import PrivateAttr, field_validator
 
-from jixiao.engine.intervals import parse_interval
+from jixiao.engine.intervals import Interval, parse_interval
 from jixiao.engine.numbers import Number, format_number, format_value
 from jixiao.engine.rules.base import MetricRule, RuleContext, register, score_phrase
 from jixiao.engine.rules.deviation import outside_text
@@ -21,11 +21,16 @@ class StepDeduction(MetricRule):
     deduct: Number
     partial_step: Literal["ignore", "count"] = "ignore"
 
+    _full: Interval = PrivateAttr()
+
     @field_validator("full_when")
     @classmethod
     def _parses(cls, text: str) -> str:
         parse_interval(text)
         return text
+
+    def model_post_init(self, context: object) -> None:
+        self._full = parse_interval(self.full_when)
 
     @field_validator("step")
     @classmethod
@@ -35,7 +40,7 @@ class StepDeduction(MetricRule):
         return step
 
     def apply(self, value: Decimal, ctx: RuleContext) -> tuple[Decimal, str]:
-        interval = parse_interval(self.full_when)
+        interval = self._full
         distance = interval.distance(value)
         if distance == 0:
             return (
