@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from decimal import Decimal, DivisionByZero, InvalidOperation
 from typing import Any
 
-from jixiao.engine.numbers import HUNDRED, ZERO, Percent, format_number, format_value
+from jixiao.engine.numbers import (
+    HUNDRED,
+    ZERO,
+    Percent,
+    format_as_given,
+    format_number,
+    format_value,
+)
 
 Env = Mapping[str, Any]
 ValueFn = Callable[[Env], Any]
@@ -123,7 +130,7 @@ def _lookup(name: str) -> tuple[ValueFn, RenderFn]:
 
     def render(env: Env) -> str:
         found = env.get(name)
-        return format_value(found) if isinstance(found, Decimal) else str(found)
+        return format_as_given(found) if isinstance(found, Decimal) else str(found)
 
     return value, render
 

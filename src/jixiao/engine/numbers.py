@@ -71,10 +71,17 @@ def format_percent(ratio: Decimal, places: int = 2, mode: str = "half_up") -> st
 
 
 def format_value(value: Decimal) -> str:
-    """Display a fact as it was given: percentages as percentages, other numbers plainly."""
+    """Display a number: percentages as percentages, others without trailing zeros."""
     if isinstance(value, Percent):
         return format_percent(value)
     return format_number(value)
+
+
+def format_as_given(value: Decimal) -> str:
+    """Display a fact as it was written (``3762.60`` keeps its printed zero)."""
+    if isinstance(value, Percent):
+        return format_percent(value)
+    return format(value, "f")
 
 
 def _lenient_decimal(raw: object, handler: ValidatorFunctionWrapHandler) -> Decimal:

@@ -82,7 +82,8 @@ def test_number_display() -> None:
     count = {**rule("≤10", "1", "0.5"), "display": "number", "label": "超编人数"}
     outcome = compiled(count, ctx_of(2))({"x": D(12)})
     assert outcome.score == D("1.00")
-    assert outcome.value_text == "12.00"
+    assert outcome.value_text == "12"
+    assert "超编人数=12" in outcome.explanation
 
 
 def test_per_must_be_positive() -> None:
