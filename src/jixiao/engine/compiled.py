@@ -23,9 +23,7 @@ class Node:
     rule_kind: str = ""
     indicator: Indicator | None = None
 
-    @property
-    def level(self) -> int:
-        return len(self.path)
+    level: int = 1
 
     children_weight: Decimal = Decimal(0)  # sum of the children's declared weights
 

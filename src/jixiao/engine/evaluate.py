@@ -96,6 +96,7 @@ class _Run:
         return round_to(value, self.places, self.mode)
 
     def node(self, node: Node, parent: tuple[str, ...]) -> _Rolled:
+        children = node.children
         result = IndicatorResult(
             node.code,
             node.name,
@@ -105,13 +106,15 @@ class _Run:
             ZERO,
             Status.SCORED,
             "",
-            is_leaf=not node.children,
+            None,
+            None,
+            not children,
         )
         self.results.append(result)
         reason = self.not_applicable.get(node.code)
         if reason is not None:
             return self._not_applicable(node, result, str(reason))
-        if node.children:
+        if children:
             return self._branch(node, result)
         return self._leaf(node, result)
 
@@ -154,7 +157,7 @@ class _Run:
             self._apply_given(node, result, outcome, given)
         else:
             self._apply_outcome(node, result, outcome)
-        return _Rolled(result.score, node.weight, status=result.status)
+        return _Rolled(result.score, node.weight, False, False, result.status)
 
     def _apply_outcome(self, node: Node, result: IndicatorResult, outcome: Outcome) -> None:
         result.score, result.status = outcome.score, outcome.status
@@ -166,6 +169,10 @@ class _Run:
         result.explanation = outcome.explanation
         if node.rule_kind == "given" and outcome.value_text:
             result.explanation = f"{outcome.explanation.split('；')[0]}；{NEEDS_SCORE}"
+        if outcome.status is Status.MISSING_DATA or outcome.notes:
+            self._report(node, result, outcome)
+
+    def _report(self, node: Node, result: IndicatorResult, outcome: Outcome) -> None:
         where = "/".join(node.path)
         if outcome.status is Status.MISSING_DATA:
             self.findings.append(
@@ -249,7 +256,7 @@ class _Run:
         result.explanation = f"{text}，得{format_number(result.score)}分"
         if dropped:
             result.explanation += f"（{format_number(dropped)}分的不适用指标不计入）"
-        return _Rolled(result.score, maximum, status=result.status)
+        return _Rolled(result.score, maximum, False, False, result.status)
 
     def _mismatch(
         self, node: Node, score: Decimal, maximum: Decimal, declared: Decimal, policy: str

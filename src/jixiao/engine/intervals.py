@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from jixiao.engine.numbers import ZERO, format_value, parse_decimal
 
@@ -48,17 +49,22 @@ class Interval:
 
     def describe(self) -> str:
         """Chinese reading of the interval, as a scoring standard would print it."""
-        low, high = self.low, self.high
-        if low is None and high is None:
-            return "其他情况"
-        if low is not None and high is not None:
-            if low == high:
-                return f"={format_value(low)}"
-            return f"介于{format_value(low)}-{format_value(high)}之间"
-        if high is not None:
-            return ("≤" if self.high_closed else "<") + format_value(high)
-        assert low is not None
-        return ("≥" if self.low_closed else ">") + format_value(low)
+        return _describe(self)
+
+
+@lru_cache(maxsize=1024)
+def _describe(interval: Interval) -> str:
+    low, high = interval.low, interval.high
+    if low is None and high is None:
+        return "其他情况"
+    if low is not None and high is not None:
+        if low == high:
+            return f"={format_value(low)}"
+        return f"介于{format_value(low)}-{format_value(high)}之间"
+    if high is not None:
+        return ("≤" if interval.high_closed else "<") + format_value(high)
+    assert low is not None
+    return ("≥" if interval.low_closed else ">") + format_value(low)
 
 
 def _number(text: str) -> Decimal:

@@ -65,6 +65,7 @@ def format_number(value: Decimal) -> str:
     return "0" if text in ("-0", "") else text
 
 
+@lru_cache(maxsize=8192)
 def format_percent(ratio: Decimal, places: int = 2, mode: str = "half_up") -> str:
     """``1.117647`` → ``111.76%``; whole percentages lose their decimals (``100%``)."""
     return format_number(round_to(ratio * HUNDRED, places, mode)) + "%"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, field_validator, model_validator
@@ -47,12 +48,24 @@ class Bands(MetricRule):
         return self
 
     def apply(self, value: Decimal, ctx: RuleContext) -> tuple[Decimal, str]:
-        for band in self.bands:
-            interval = band.interval
-            if interval.contains(value):
-                phrase = band.text or interval.describe()
-                return (
-                    band.score,
-                    f"{phrase}，{score_phrase(min(band.score, ctx.max_points), ctx.max_points)}",
-                )
-        raise AssertionError("bands cover every value (checked when loading)")
+        return self.prepare(ctx)(value)
+
+    def prepare(self, ctx: RuleContext) -> Callable[[Decimal], tuple[Decimal, str]]:
+        full = ctx.max_points
+        table = [
+            (
+                band.interval,
+                band.score,
+                f"{band.text or band.interval.describe()}，"
+                f"{score_phrase(ctx.round_score(band.score), full)}",
+            )
+            for band in self.bands
+        ]
+
+        def apply(value: Decimal) -> tuple[Decimal, str]:
+            for interval, score, text in table:
+                if interval.contains(value):
+                    return score, text
+            raise AssertionError("bands cover every value (checked when loading)")
+
+        return apply

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, ClassVar, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, field_validator
@@ -35,7 +36,7 @@ class RuleContext:
         return round_to(min(max(score, ZERO), self.max_points), self.places, self.mode)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Outcome:
     score: Decimal
     explanation: str
@@ -80,6 +81,7 @@ def register(name: str, summary: str) -> Callable[[R], R]:
     return decorate
 
 
+@lru_cache(maxsize=4096)
 def score_phrase(score: Decimal, max_points: Decimal) -> str:
     """``扣1分，得1分`` when points were lost, ``得2分`` otherwise."""
     lost = max_points - score
@@ -142,6 +144,10 @@ class MetricRule(RuleSpec):
         """Score a computed value: (unrounded score, Chinese text after the value)."""
         raise NotImplementedError  # pragma: no cover - abstract
 
+    def prepare(self, ctx: RuleContext) -> Callable[[Decimal], tuple[Decimal, str]]:
+        """``apply`` bound to its context; kinds override it to precompute constant text."""
+        return lambda value: self.apply(value, ctx)
+
     def show(self, value: Decimal, ctx: RuleContext) -> str:
         if self.display == "percent":
             return format_percent(value, ctx.percent_places, ctx.mode)
@@ -152,12 +158,14 @@ class MetricRule(RuleSpec):
         guards = [(compile_expression(g.when), g) for g in self.guards]
         label = self.label or ctx.indicator_name
         places = ctx.percent_places + 2 if self.display == "percent" else ctx.places
+        apply = self.prepare(ctx)
+        show = self.show
 
         def scorer(env: Env) -> Outcome:
             computed = compute(metric, env, places, ctx.mode)
             if isinstance(computed, Outcome):
                 return computed
-            shown = self.show(computed, ctx)
+            shown = show(computed, ctx)
             head = f"{label}={metric.render(env)}={shown}"
             for condition, guard in guards:
                 if condition.value(env):
@@ -165,7 +173,7 @@ class MetricRule(RuleSpec):
                     reason = guard.text or condition.render(env)
                     text = f"{head}；{reason}，{score_phrase(score, ctx.max_points)}"
                     return Outcome(score, text, value=computed, value_text=shown)
-            raw, text = self.apply(computed, ctx)
+            raw, text = apply(computed)
             score = ctx.round_score(raw)
             return Outcome(score, f"{head}，{text}", value=computed, value_text=shown)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from pydantic import PrivateAttr, field_validator
@@ -38,21 +39,22 @@ class Linear(MetricRule):
         return per
 
     def apply(self, value: Decimal, ctx: RuleContext) -> tuple[Decimal, str]:
-        interval = self._full
-        distance = interval.distance(value)
-        if distance == 0:
-            return (
-                ctx.max_points,
-                f"{interval.describe()}，{score_phrase(ctx.max_points, ctx.max_points)}",
-            )
-        deduction = distance / self.per * self.deduct
-        raw = ctx.max_points - deduction
-        score = ctx.round_score(raw)
-        per_text = self.show(self.per, ctx)
-        text = (
-            f"{outside_text(interval, distance, self.display == 'percent')}，"
-            f"每{per_text}扣{format_number(self.deduct)}分"
-        )
-        if raw < 0:
-            text += "，扣完为止"
-        return raw, f"{text}，{score_phrase(score, ctx.max_points)}"
+        return self.prepare(ctx)(value)
+
+    def prepare(self, ctx: RuleContext) -> Callable[[Decimal], tuple[Decimal, str]]:
+        interval, per, deduct, full = self._full, self.per, self.deduct, ctx.max_points
+        as_percent = self.display == "percent"
+        inside = f"{interval.describe()}，{score_phrase(full, full)}"
+        per_text = f"每{self.show(per, ctx)}扣{format_number(deduct)}分"
+
+        def apply(value: Decimal) -> tuple[Decimal, str]:
+            distance = interval.distance(value)
+            if distance == 0:
+                return full, inside
+            raw = full - distance / per * deduct
+            text = f"{outside_text(interval, distance, as_percent)}，{per_text}"
+            if raw < 0:
+                text += "，扣完为止"
+            return raw, f"{text}，{score_phrase(ctx.round_score(raw), full)}"
+
+        return apply

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Literal
 
@@ -40,23 +41,25 @@ class StepDeduction(MetricRule):
         return step
 
     def apply(self, value: Decimal, ctx: RuleContext) -> tuple[Decimal, str]:
-        interval = self._full
-        distance = interval.distance(value)
-        if distance == 0:
-            return (
-                ctx.max_points,
-                f"{interval.describe()}，{score_phrase(ctx.max_points, ctx.max_points)}",
-            )
-        rounding = ROUND_CEILING if self.partial_step == "count" else ROUND_FLOOR
-        steps = (distance / self.step).to_integral_value(rounding=rounding)
-        raw = ctx.max_points - steps * self.deduct
-        score = ctx.round_score(raw)
+        return self.prepare(ctx)(value)
+
+    def prepare(self, ctx: RuleContext) -> Callable[[Decimal], tuple[Decimal, str]]:
+        interval, step, deduct, full = self._full, self.step, self.deduct, ctx.max_points
         as_percent = self.display == "percent"
-        step_text = format_value(self.step) if not as_percent else self.show(self.step, ctx)
-        text = (
-            f"{outside_text(interval, distance, as_percent)}，每{step_text}扣{format_number(self.deduct)}分，"
-            f"计{format_number(steps)}档"
-        )
-        if raw < 0:
-            text += "，扣完为止"
-        return raw, f"{text}，{score_phrase(score, ctx.max_points)}"
+        rounding = ROUND_CEILING if self.partial_step == "count" else ROUND_FLOOR
+        inside = f"{interval.describe()}，{score_phrase(full, full)}"
+        step_text = self.show(step, ctx) if as_percent else format_value(step)
+        per_step = f"每{step_text}扣{format_number(deduct)}分"
+
+        def apply(value: Decimal) -> tuple[Decimal, str]:
+            distance = interval.distance(value)
+            if distance == 0:
+                return full, inside
+            steps = (distance / step).to_integral_value(rounding=rounding)
+            raw = full - steps * deduct
+            text = f"{outside_text(interval, distance, as_percent)}，{per_step}，计{format_number(steps)}档"
+            if raw < 0:
+                text += "，扣完为止"
+            return raw, f"{text}，{score_phrase(ctx.round_score(raw), full)}"
+
+        return apply
