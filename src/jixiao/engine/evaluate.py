@@ -111,9 +111,10 @@ class _Run:
             not children,
         )
         self.results.append(result)
-        reason = self.not_applicable.get(node.code)
-        if reason is not None:
-            return self._not_applicable(node, result, str(reason))
+        if self.not_applicable:
+            reason = self.not_applicable.get(node.code)
+            if reason is not None:
+                return self._not_applicable(node, result, str(reason))
         if children:
             return self._branch(node, result)
         return self._leaf(node, result)
@@ -152,7 +153,7 @@ class _Run:
     def _leaf(self, node: Node, result: IndicatorResult) -> _Rolled:
         assert node.scorer is not None
         outcome = node.scorer(self.env)
-        given = self.given.get(node.code)
+        given = self.given.get(node.code) if self.given else None
         if isinstance(given, GivenScore):
             self._apply_given(node, result, outcome, given)
         else:
@@ -251,7 +252,13 @@ class _Run:
             factor = (maximum + lent) / maximum
             score, maximum = score * factor, maximum + lent
             text += f"；不适用指标的{format_number(lent)}分按比例分给同级指标"
-        result.score = self.round(score)
+        # A plain sum of rounded scores needs no rounding; a rescaled one does.
+        scaled = bool(lent) or node.children_weight != node.weight
+        result.score = self.round(score) if scaled else score
+            score
+            if score is maximum or not (lent or node.children_weight != node.weight)
+            else self.round(score)
+        )
         result.status = Status.MISSING_DATA if missing else Status.SCORED
         result.explanation = f"{text}，得{format_number(result.score)}分"
         if dropped:
