@@ -255,10 +255,6 @@ class _Run:
         # A plain sum of rounded scores needs no rounding; a rescaled one does.
         scaled = bool(lent) or node.children_weight != node.weight
         result.score = self.round(score) if scaled else score
-            score
-            if score is maximum or not (lent or node.children_weight != node.weight)
-            else self.round(score)
-        )
         result.status = Status.MISSING_DATA if missing else Status.SCORED
         result.explanation = f"{text}，得{format_number(result.score)}分"
         if dropped:
