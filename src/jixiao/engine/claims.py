@@ -18,9 +18,11 @@ from jixiao.engine.numbers import (
 )
 from jixiao.engine.result import Finding, IndicatorResult, Result, Severity
 
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．％，", "0123456789.%,")
+
 
 def _places(printed: str) -> int:
-    digits = printed.strip().rstrip("%％分").replace(",", "")
+    digits = printed.translate(_FULL_WIDTH).strip().rstrip("%分").replace(",", "")
     return len(digits.split(".")[1]) if "." in digits else 0
 
 
@@ -38,7 +40,7 @@ def compare(printed: str, computed: Decimal, rates: bool = True) -> tuple[str, D
     Otherwise (kind, printed value): ``rounding`` when only the last printed digit differs,
     ``inverted`` when the printed rate is the reciprocal of the computed one, else ``mismatch``.
     """
-    value = parse_decimal(printed)
+    value = parse_decimal(printed.strip().removesuffix("分"))
     is_percent = isinstance(value, Percent)
     places = _places(printed) + (2 if is_percent else 0)
     if round_to(computed, places) == value:
@@ -142,7 +144,14 @@ def _check_expression(claim: Claim, env: Mapping[str, Any]) -> Finding | None:
     try:
         expr = compile_expression(claim.expression or "")
         computed = expr.value(env)
-    except (ExpressionError, MissingFact, Undefined) as exc:
+    except MissingFact as exc:
+        return Finding(
+            Severity.WARNING,
+            "claim.not_computed",
+            f"无法复算「{claim.target}」：缺少数据 {exc.name}",
+            claim.where,
+        )
+    except (ExpressionError, Undefined) as exc:
         return Finding(
             Severity.WARNING,
             "claim.not_computed",

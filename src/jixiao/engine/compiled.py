@@ -72,7 +72,13 @@ def compile_framework(
         policy = item.na_policy or inherited
         path = (*parent, item.name)
         node = Node(
-            item.code or "", item.name, path, item.weight or Decimal(0), policy, indicator=item
+            item.code or "",
+            item.name,
+            path,
+            item.weight or Decimal(0),
+            policy,
+            indicator=item,
+            level=len(path),
         )
         node.children = [build(child, path, policy) for child in item.children]
         node.children_weight = sum((c.weight for c in node.children), Decimal(0))

@@ -69,6 +69,7 @@ class _Run:
         self.env = facts.values
         rounding = compiled.framework.rounding
         self.places, self.mode = rounding.places, rounding.mode
+        self.zero = round_to(ZERO, self.places, self.mode)
         self.results: list[IndicatorResult] = []
         self.findings: list[Finding] = []
         self.given = self._by_node(facts.given, "given")
@@ -88,6 +89,9 @@ class _Run:
                 self.findings.append(
                     Finding(Severity.ERROR, f"{what}.unknown_indicator", message, key)
                 )
+            elif node.children and what == "given":
+                message = f"「{key}」有下级指标，只能对末级指标给分（上级得分由下级汇总）"
+                self.findings.append(Finding(Severity.ERROR, "given.not_leaf", message, key))
             else:
                 found[node.code] = value
         return found
@@ -103,7 +107,7 @@ class _Run:
             node.path,
             node.level,
             node.weight,
-            ZERO,
+            self.zero,
             Status.SCORED,
             "",
             None,
@@ -124,8 +128,9 @@ class _Run:
         result.explanation = f"不适用：{reason}；{NA_LABELS[node.na_policy]}"
         self._skip_children(node)
         if node.na_policy == "full_marks":
-            result.score = node.weight
-            return _Rolled(node.weight, node.weight)
+            result.score = self.round(node.weight)
+            return _Rolled(result.score, node.weight)
+        result.score = self.zero
         return _Rolled(
             ZERO,
             ZERO,
@@ -142,7 +147,7 @@ class _Run:
                     child.path,
                     child.level,
                     child.weight,
-                    ZERO,
+                    self.zero,
                     Status.NOT_APPLICABLE,
                     "上级指标不适用",
                     is_leaf=not child.children,
@@ -161,7 +166,8 @@ class _Run:
         return _Rolled(result.score, node.weight, False, False, result.status)
 
     def _apply_outcome(self, node: Node, result: IndicatorResult, outcome: Outcome) -> None:
-        result.score, result.status = outcome.score, outcome.status
+        result.status = outcome.status
+        result.score = self.zero if outcome.status is Status.MISSING_DATA else outcome.score
         result.value, result.value_text, result.missing = (
             outcome.value,
             outcome.value_text,
@@ -238,6 +244,8 @@ class _Run:
                 score += rolled.score
                 maximum += rolled.max
                 parts.append(format_number(rolled.score))
+        if not parts and (lent or dropped):
+            return self._all_not_applicable(node, result, lent, dropped)
         if len(parts) > 1:
             text = f"下级指标得分合计{'+'.join(parts)}={format_number(score)}分"
         else:
@@ -260,6 +268,14 @@ class _Run:
         if dropped:
             result.explanation += f"（{format_number(dropped)}分的不适用指标不计入）"
         return _Rolled(result.score, maximum, False, False, result.status)
+
+    def _all_not_applicable(
+        self, node: Node, result: IndicatorResult, lent: Decimal, dropped: Decimal
+    ) -> _Rolled:
+        """Every child is not applicable: the branch passes the same treatment up to its parent."""
+        result.status, result.score = Status.NOT_APPLICABLE, self.zero
+        result.explanation = "下级指标均不适用"
+        return _Rolled(self.zero, ZERO, bool(dropped), bool(lent), Status.NOT_APPLICABLE)
 
     def _mismatch(
         self, node: Node, score: Decimal, maximum: Decimal, declared: Decimal, policy: str
@@ -288,7 +304,17 @@ class _Run:
             score = score * (counted + lent) / counted
             counted += lent
         if counted and counted != declared and any(self._dropped_anywhere()):
-            score = score * declared / counted  # 按百分制折算
+            scaled = score * declared / counted  # 按百分制折算
+            self.findings.append(
+                Finding(
+                    Severity.INFO,
+                    "total.rescaled",
+                    f"不适用指标不计分，按适用指标折算：{format_number(self.round(score))}/"
+                    f"{format_number(counted)}×{format_number(declared)}={format_number(self.round(scaled))}分",
+                    "总分",
+                )
+            )
+            score = scaled
         return self.round(score), declared
 
     def _dropped_anywhere(self) -> list[bool]:

@@ -54,6 +54,7 @@ class Expr:
     names: frozenset[str]
     value: ValueFn
     render: RenderFn
+    is_single_fact: bool = False
 
 
 _PERCENT_LITERAL = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
@@ -106,19 +107,31 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
 }
 
 
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．（）＋－＊／＜＞，", "0123456789.()+-*/<>,")
+_SINGLE_EQUALS = re.compile(r"(?<![<>=!])=(?!=)")
+
+
+def _ascii(source: str) -> str:
+    """Accept the symbols a Chinese standard prints: ×, ÷, ≤, ≥, ≠, a single =, full-width digits."""
+    text = source.translate(_FULL_WIDTH).replace("×", "*").replace("÷", "/")
+    text = text.replace("≤", "<=").replace("≥", ">=").replace("≠", "!=")
+    return _SINGLE_EQUALS.sub("==", text)
+
+
 _SHOWN_FUNCTIONS = frozenset({"min", "max", "abs"})
 
 
 def compile_expression(source: str) -> Expr:
     """Compile ``source`` or raise ``ExpressionError`` saying what is not allowed."""
-    text = _PERCENT_LITERAL.sub(r"__percent__(\1)", source.replace("×", "*").replace("÷", "/"))
+    text = _PERCENT_LITERAL.sub(r"__percent__(\1)", _ascii(source))
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
         raise ExpressionError(f"公式「{source}」无法解析：{exc.msg}") from None
     builder = _Builder(source)
     value, render, _ = builder.build(tree.body)
-    return Expr(source, frozenset(builder.names), value, render)
+    single = isinstance(tree.body, ast.Name | ast.Attribute)
+    return Expr(source, frozenset(builder.names), value, render, single)
 
 
 def _lookup(name: str) -> tuple[ValueFn, RenderFn]:

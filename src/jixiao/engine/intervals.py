@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 
 from jixiao.engine.numbers import ZERO, format_value, parse_decimal
 
@@ -52,7 +51,6 @@ class Interval:
         return _describe(self)
 
 
-@lru_cache(maxsize=1024)
 def _describe(interval: Interval) -> str:
     low, high = interval.low, interval.high
     if low is None and high is None:

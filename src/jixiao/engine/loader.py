@@ -15,7 +15,15 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from jixiao.engine.model import MAX_LEVELS, Addition, Framework, GradeBand, Indicator, Rounding
+from jixiao.engine.model import (
+    DEFAULT_GRADES,
+    MAX_LEVELS,
+    Addition,
+    Framework,
+    GradeBand,
+    Indicator,
+    Rounding,
+)
 from jixiao.engine.numbers import format_number
 from jixiao.engine.result import Finding, Severity
 from jixiao.engine.rules import RULE_KINDS, RuleContext, RuleSpec, parse_rule
@@ -154,8 +162,17 @@ def _extend(base: Any, child: Any) -> Any:
     for addition in child.get("add") or []:
         _add(merged, by_code, addition, child)
     if child.get("indicators"):
-        merged["indicators"] = child["indicators"]
+        _replace_indicators(merged, child)
     return merged
+
+
+def _replace_indicators(merged: Any, child: Any) -> None:
+    if child.get("overrides") or child.get("remove") or child.get("add"):
+        raise YamlError(
+            _at(child, "indicators", child),
+            "继承的框架若自己写出完整的 indicators，就不能同时使用 overrides/remove/add",
+        )
+    merged["indicators"] = child["indicators"]
 
 
 def _merge_rule(base: Any, override: Any) -> Any:
@@ -238,13 +255,20 @@ def _place_item(items: Any, item: Any, fallback: Any) -> Place:
 # --- validation errors in Chinese ------------------------------------------------------------
 
 
-def validation_problems(exc: ValidationError, raw: Any, file: str) -> list[Problem]:
-    """Pydantic errors as Chinese problems located at the YAML line they concern."""
-    return _problems(exc, raw, file)
+def validation_problems(
+    exc: ValidationError, raw: Any, file: str, known: set[str] | None = None
+) -> list[Problem]:
+    """Pydantic errors as Chinese problems located at the YAML line they concern.
+
+    ``known`` are the keys to suggest for a misspelt one (the framework keys by default).
+    """
+    return _problems(exc, raw, file, known)
 
 
-def _problems(exc: ValidationError, raw: Any, file: str) -> list[Problem]:
-    known = _known_keys()
+def _problems(
+    exc: ValidationError, raw: Any, file: str, known: set[str] | None = None
+) -> list[Problem]:
+    known = _known_keys() if known is None else known
     problems = []
     for error in exc.errors():
         loc = tuple(error["loc"])
@@ -276,7 +300,7 @@ def _message(error: Any, loc: tuple[Any, ...], known: set[str]) -> str:
         return f"「{key}」应为键值映射"
     if kind == "string_type":
         return f"「{key}」应为文字"
-    if kind == "bool_type":
+    if kind in ("bool_type", "bool_parsing"):
         return f"「{key}」应为 true 或 false"
     message = str(error["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
     return f"{message}" if not key or key.isdigit() else f"「{key}」：{message}"
@@ -342,6 +366,9 @@ def validate_rule(
     if not isinstance(rule, dict):
         return None, [Problem(place, "rule 应为键值映射，至少包含 kind")]
     kind = rule.get("kind")
+    if kind is None:
+        listed = "、".join(RULE_KINDS)
+        return None, [Problem(place, f"评分规则缺少 kind（规则类型），可用类型：{listed}")]
     if kind not in RULE_KINDS:
         guess = difflib.get_close_matches(str(kind), RULE_KINDS, n=1)
         hint = f"是否应为「{guess[0]}」？" if guess else ""
@@ -390,6 +417,19 @@ def weight_findings(framework: Framework) -> list[Finding]:
             visit(item.children, here)
 
     visit(framework.indicators, ())
+    if (
+        framework.grades == DEFAULT_GRADES
+        and framework.total is not None
+        and framework.total != 100
+    ):
+        findings.append(
+            Finding(
+                Severity.WARNING,
+                "framework.grades_for_100",
+                f"总分为{format_number(framework.total)}分，但等级仍用百分制默认档位（优≥90、良≥80、中≥60），请在 grades 中写明",
+                framework.id,
+            )
+        )
     top = [i.weight for i in framework.indicators if i.weight is not None]
     if framework.total is not None and len(top) == len(framework.indicators):
         declared = sum(top, Decimal(0))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Annotated, Final
 
@@ -51,9 +51,13 @@ def parse_decimal(raw: object) -> Decimal:
 _QUANTA = {places: Decimal(1).scaleb(-places) for places in range(12)}
 
 
+# Wide enough that any figure a report can hold rounds without overflowing the default 28 digits.
+_CONTEXTS = {mode: Context(prec=80, rounding=rounding) for mode, rounding in ROUNDING_MODES.items()}
+
+
 def round_to(value: Decimal, places: int, mode: str = "half_up") -> Decimal:
     """Round to ``places`` decimals (四舍五入 by default)."""
-    return value.quantize(_QUANTA[places], rounding=ROUNDING_MODES[mode])
+    return value.quantize(_QUANTA[places], context=_CONTEXTS[mode])
 
 
 @lru_cache(maxsize=8192)

@@ -12,12 +12,25 @@ from jixiao.engine.yamltext import parse_yaml
 FRAMEWORKS_DIR = Path(__file__).parent
 
 
-@cache
 def catalog(directory: Path = FRAMEWORKS_DIR) -> dict[str, Path]:
-    """Framework id → file, for every YAML file in ``directory``."""
+    """Framework id → file, for every YAML file in ``directory`` (shipped ones read once)."""
+    if directory == FRAMEWORKS_DIR:
+        return _shipped()
+    return _scan(directory)
+
+
+@cache
+def _shipped() -> dict[str, Path]:
+    return _scan(FRAMEWORKS_DIR)
+
+
+def _scan(directory: Path) -> dict[str, Path]:
     found: dict[str, Path] = {}
-    for path in sorted(directory.glob("*.yaml")):
-        raw = parse_yaml(path.read_text(encoding="utf-8"), str(path))
+    for path in sorted(directory.glob("*.y*ml")):
+        try:
+            raw = parse_yaml(path.read_text(encoding="utf-8"), str(path))
+        except (OSError, ValueError):
+            continue  # a broken neighbour must not hide the framework being looked for
         if isinstance(raw, dict) and "id" in raw:
             found[str(raw["id"])] = path
     return found
@@ -39,7 +52,7 @@ def _resolver(extra_dir: Path | None) -> Resolver:
 def load_framework(id_or_path: str | Path) -> LoadedFramework:
     """Load a shipped framework by id, or any framework file by path (``extends`` resolved)."""
     path = Path(id_or_path)
-    if not path.suffix:
+    if path.suffix not in (".yaml", ".yml"):
         known = catalog()
         if str(id_or_path) not in known:
             listed = "、".join(known)

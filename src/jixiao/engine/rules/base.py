@@ -160,13 +160,14 @@ class MetricRule(RuleSpec):
         places = ctx.percent_places + 2 if self.display == "percent" else ctx.places
         apply = self.prepare(ctx)
         show = self.show
+        single = metric.is_single_fact
 
         def scorer(env: Env) -> Outcome:
             computed = compute(metric, env, places, ctx.mode)
             if isinstance(computed, Outcome):
                 return computed
             shown = show(computed, ctx)
-            head = f"{label}={metric.render(env)}={shown}"
+            head = f"{label}={shown}" if single else f"{label}={metric.render(env)}={shown}"
             for condition, guard in guards:
                 if condition.value(env):
                     score = ctx.round_score(guard.score)
@@ -193,9 +194,24 @@ def compute(metric: Expr, env: Env, places: int, mode: str) -> Decimal | Outcome
             status=Status.MISSING_DATA,
             missing=(metric.source,),
         )
+    except (TypeError, ValueError, ArithmeticError):
+        raw = None
     if not isinstance(raw, Decimal):
-        raise TypeError(f"公式「{metric.source}」的结果不是数值")
-    rounded = round_to(raw, places, mode)
+        return Outcome(
+            ZERO,
+            f"无法计算「{metric.source}」：事实不是数值（列表中有空项，或对列表直接做了四则运算）",
+            status=Status.MISSING_DATA,
+            missing=(metric.source,),
+        )
+    try:
+        rounded = round_to(raw, places, mode)
+    except ArithmeticError:
+        return Outcome(
+            ZERO,
+            f"无法计算「{metric.source}」：结果数值过大（{metric.render(env)}）",
+            status=Status.MISSING_DATA,
+            missing=(metric.source,),
+        )
     return Percent(rounded) if isinstance(raw, Percent) else rounded
 
 

@@ -50,6 +50,12 @@ class Composite(RuleSpec):
         return frozenset(names)
 
     def compile(self, ctx: RuleContext) -> Scorer:
+        parts_total = sum((p.points for p in self.parts), ZERO)
+        if self.combine == "sum" and parts_total != ctx.max_points:
+            raise ValueError(
+                f"「{ctx.indicator_name}」各部分分值合计{format_number(parts_total)}分，"
+                f"与指标分值{format_number(ctx.max_points)}分不一致"
+            )
         scorers = [
             (
                 part,

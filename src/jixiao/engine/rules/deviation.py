@@ -15,4 +15,10 @@ def describe_distance(distance: Decimal, as_percent: bool) -> str:
 
 
 def outside_text(interval: Interval, distance: Decimal, as_percent: bool) -> str:
-    return f"超出「{interval.describe()}」{describe_distance(distance, as_percent)}"
+    """``低于90%共7个百分点`` / ``高于5%共39.79个百分点``: how far outside the full-marks range."""
+    amount = describe_distance(distance, as_percent)
+    if interval.low is not None and interval.high is None:
+        return f"低于{format_value(interval.low)}共{amount}"
+    if interval.high is not None and interval.low is None:
+        return f"高于{format_value(interval.high)}共{amount}"
+    return f"偏离「{interval.describe()}」{amount}"

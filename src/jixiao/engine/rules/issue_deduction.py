@@ -33,7 +33,7 @@ class IssueDeduction(RuleSpec):
                 return missing_outcome([self.fact])
             items = [self._read(issue) for issue in issues]
             if not items:
-                score = ctx.max_points
+                score = ctx.round_score(ctx.max_points)
                 return Outcome(
                     score,
                     f"未发现扣分问题，{score_phrase(score, ctx.max_points)}",

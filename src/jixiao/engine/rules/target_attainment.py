@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -132,11 +133,23 @@ def _points(target: dict[str, Any], default: Decimal) -> Decimal:
     return default if points is None else parse_decimal(points)
 
 
+_LEADING_NUMBER = re.compile(r"^\s*([-+]?[\d,，.．０-９]+\s*[%％]?)\s*[^\d\s%％]*\s*$")
+
+
 def _number(value: Any) -> Decimal | None:
-    try:
-        return None if value is None else parse_decimal(value)
-    except ValueError:
+    """A target or actual value as a number; ``400次`` or ``95%以上`` read as 400 and 95%."""
+    if value is None:
         return None
+    try:
+        return parse_decimal(value)
+    except ValueError:
+        match = _LEADING_NUMBER.match(str(value))
+        if match is None:
+            return None
+        try:
+            return parse_decimal(match.group(1))
+        except ValueError:
+            return None
 
 
 def _over(target: dict[str, Any]) -> Decimal | None:
@@ -178,7 +191,7 @@ def attainment(target: dict[str, Any], tiers: dict[str, Tier]) -> tuple[Decimal 
         return (
             ONE if actual >= goal else ZERO
         ), f"{head}，{'达成' if actual >= goal else '未达成'}"
-    share = min(actual / goal, ONE)
+    share = min(max(actual / goal, ZERO), ONE)
     return share, f"{head}，完成度={format_percent(actual / goal)}" + (
         "" if share == ONE else "（未达成）"
     )
