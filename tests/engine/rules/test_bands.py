@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -11,7 +12,7 @@ from pydantic import ValidationError
 
 from jixiao.engine.result import Status
 from jixiao.engine.rules import RuleContext, parse_rule
-from tests.engine.rules._support import D, PROPERTY, check, compiled, contexts, ctx_of, finite, pct
+from tests.engine.rules._support import PROPERTY, D, check, compiled, contexts, ctx_of, finite, pct
 
 IN_POST = {
     "kind": "bands",
@@ -32,7 +33,7 @@ thresholds = st.lists(
 def tiered(cuts: list[Decimal], scores: list[Decimal]) -> dict[str, object]:
     """``<c1 → s0; [c1,c2) → s1; …; ≥cn → sn`` over the fact ``x``."""
     bands = [{"when": f"<{pct(cuts[0])}", "score": str(scores[0])}]
-    for i, (low, high) in enumerate(zip(cuts, cuts[1:], strict=False), start=1):
+    for i, (low, high) in enumerate(itertools.pairwise(cuts), start=1):
         bands.append({"when": f"[{pct(low)},{pct(high)})", "score": str(scores[i])})
     bands.append({"when": f"≥{pct(cuts[-1])}", "score": str(scores[len(cuts)])})
     return {"kind": "bands", "value": "x", "bands": bands}
@@ -94,7 +95,9 @@ def test_in_post_control_rate_is_non_increasing(ctx: RuleContext, a: Decimal, b:
 @PROPERTY
 @given(ctx=contexts, num=finite, den=finite)
 def test_any_ratio_never_raises(ctx: RuleContext, num: Decimal, den: Decimal) -> None:
-    outcome = check(compiled(IN_POST, ctx)({"staffing.in_post": num, "staffing.authorized": den}), ctx)
+    outcome = check(
+        compiled(IN_POST, ctx)({"staffing.in_post": num, "staffing.authorized": den}), ctx
+    )
     if den == 0:
         assert outcome.status is Status.MISSING_DATA
         assert "分母为0" in outcome.explanation
@@ -107,7 +110,9 @@ def test_any_ratio_never_raises(ctx: RuleContext, num: Decimal, den: Decimal) ->
 
 def test_in_post_control_rate_38_of_34() -> None:
     """柳城县应急管理局：在职38人/编制34人=111.76%，介于100%-120%之间，得1分。"""
-    outcome = compiled(IN_POST, ctx_of(2))({"staffing.in_post": D(38), "staffing.authorized": D(34)})
+    outcome = compiled(IN_POST, ctx_of(2))(
+        {"staffing.in_post": D(38), "staffing.authorized": D(34)}
+    )
     assert outcome.score == D("1.00")
     assert outcome.status is Status.SCORED
     assert outcome.value == D("1.1176")
@@ -192,9 +197,17 @@ def test_a_gap_between_bands_is_rejected_in_chinese() -> None:
 def test_an_open_boundary_left_uncovered_is_a_gap() -> None:
     """≤100% and >100% cover everything; <100% and >100% leave 100% itself out."""
     parse_rule(
-        {"kind": "bands", "value": "x", "bands": [{"when": "≤100%", "score": 2}, {"when": ">100%", "score": 0}]}
+        {
+            "kind": "bands",
+            "value": "x",
+            "bands": [{"when": "≤100%", "score": 2}, {"when": ">100%", "score": 0}],
+        }
     )
     with pytest.raises(ValidationError, match="评分档位不连续"):
         parse_rule(
-            {"kind": "bands", "value": "x", "bands": [{"when": "<100%", "score": 2}, {"when": ">100%", "score": 0}]}
+            {
+                "kind": "bands",
+                "value": "x",
+                "bands": [{"when": "<100%", "score": 2}, {"when": ">100%", "score": 0}],
+            }
         )

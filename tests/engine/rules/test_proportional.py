@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from jixiao.engine.result import Status
 from jixiao.engine.rules import RuleContext, parse_rule
-from tests.engine.rules._support import D, PROPERTY, check, compiled, contexts, ctx_of, finite
+from tests.engine.rules._support import PROPERTY, D, check, compiled, contexts, ctx_of, finite
 
 PROCUREMENT = {
     "kind": "proportional",
@@ -21,7 +21,10 @@ PROCUREMENT = {
 full_ats = st.sampled_from([D(1), D("0.9"), D("1.2"), D("0.25"), D(3)])
 
 
-def rule(full_at: Decimal = D(1), direction: str = "positive") -> dict[str, object]:
+ONE = D(1)
+
+
+def rule(full_at: Decimal = ONE, direction: str = "positive") -> dict[str, object]:
     return {"kind": "proportional", "value": "x", "full_at": str(full_at), "direction": direction}
 
 
@@ -43,7 +46,9 @@ def test_positive_score_is_the_formula(ctx: RuleContext, full_at: Decimal, x: De
 
 @PROPERTY
 @given(ctx=contexts, full_at=full_ats, a=finite, b=finite)
-def test_positive_is_non_decreasing(ctx: RuleContext, full_at: Decimal, a: Decimal, b: Decimal) -> None:
+def test_positive_is_non_decreasing(
+    ctx: RuleContext, full_at: Decimal, a: Decimal, b: Decimal
+) -> None:
     low, high = sorted((a, b))
     scorer = compiled(rule(full_at), ctx)
     assert scorer({"x": low}).score <= scorer({"x": high}).score
@@ -61,9 +66,12 @@ def test_reverse_is_non_increasing_for_positive_values(
 
 @PROPERTY
 @given(ctx=contexts, actual=finite, budget=finite)
-def test_guarded_procurement_never_raises(ctx: RuleContext, actual: Decimal, budget: Decimal) -> None:
+def test_guarded_procurement_never_raises(
+    ctx: RuleContext, actual: Decimal, budget: Decimal
+) -> None:
     outcome = check(
-        compiled(PROCUREMENT, ctx)({"procurement.actual": actual, "procurement.budget": budget}), ctx
+        compiled(PROCUREMENT, ctx)({"procurement.actual": actual, "procurement.budget": budget}),
+        ctx,
     )
     if budget != 0 and actual > budget:
         assert outcome.score == 0
@@ -131,11 +139,6 @@ def test_zero_denominator_is_missing_data_not_an_error() -> None:
     assert "分母为0" in outcome.explanation
 
 
-@pytest.mark.xfail(
-    reason="engine bug: proportional accepts full_at: 0 and then raises decimal.DivisionByZero "
-    "while scoring; it should be rejected when the rule is read (like step/per ≤ 0)",
-    strict=True,
-)
 def test_full_at_zero_is_rejected() -> None:
     with pytest.raises(ValueError, match="大于0"):
         parse_rule({"kind": "proportional", "value": "x", "full_at": 0})

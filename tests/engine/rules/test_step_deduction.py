@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from jixiao.engine.intervals import parse_interval
 from jixiao.engine.result import Status
 from jixiao.engine.rules import RuleContext, parse_rule
-from tests.engine.rules._support import D, PROPERTY, check, compiled, contexts, ctx_of, finite
+from tests.engine.rules._support import PROPERTY, D, check, compiled, contexts, ctx_of, finite
 
 ADJUSTMENT = {
     "kind": "step_deduction",
@@ -27,7 +27,9 @@ deducts = st.sampled_from(["0.5", "1", "2", "1.5"])
 partial = st.sampled_from(["ignore", "count"])
 
 
-def rule(full_when: str, step: str = "5%", deduct: str = "1", partial_step: str = "ignore") -> dict[str, object]:
+def rule(
+    full_when: str, step: str = "5%", deduct: str = "1", partial_step: str = "ignore"
+) -> dict[str, object]:
     return {
         "kind": "step_deduction",
         "value": "x",
@@ -145,7 +147,14 @@ def test_adjustment_excluded_is_subtracted() -> None:
 
 @pytest.mark.parametrize(
     ("actual", "score"),
-    [("1440.56", "3"), ("1296.50", "3"), ("1296.49", "3"), ("1224.48", "2"), ("1152.45", "1"), ("100", "0")],
+    [
+        ("1440.56", "3"),
+        ("1296.50", "3"),
+        ("1296.49", "3"),
+        ("1224.48", "2"),
+        ("1152.45", "1"),
+        ("100", "0"),
+    ],
 )
 def test_completion_rate_steps(actual: str, score: str) -> None:
     """≥90%得3分，每减少5%扣1分：89.99% is less than one whole step below 90%."""
@@ -195,7 +204,9 @@ def test_carry_over_change_rate_minus_100_percent() -> None:
         **rule("≤10%", "10%", "1"),
         "value": "(carry_over.current - carry_over.prior) / carry_over.prior",
     }
-    outcome = compiled(change, ctx_of(2))({"carry_over.current": D(0), "carry_over.prior": D("587.78")})
+    outcome = compiled(change, ctx_of(2))(
+        {"carry_over.current": D(0), "carry_over.prior": D("587.78")}
+    )
     assert outcome.score == D(2)
     assert outcome.value_text == "-100%"
 

@@ -22,6 +22,9 @@ from jixiao.engine.result import Status
 Env = Mapping[str, Any]
 
 
+ROUND_DOWN_MODE = "down"  # the cap itself never rounds up past the points
+
+
 @dataclass(frozen=True, slots=True)
 class RuleContext:
     """What a rule needs to know about where it sits: its indicator and the rounding policy."""
@@ -33,7 +36,11 @@ class RuleContext:
     percent_places: int = 2
 
     def round_score(self, score: Decimal) -> Decimal:
-        return round_to(min(max(score, ZERO), self.max_points), self.places, self.mode)
+        rounded = round_to(score, self.places, self.mode)
+        return min(
+            max(rounded, round_to(ZERO, self.places, self.mode)),
+            round_to(self.max_points, self.places, ROUND_DOWN_MODE),
+        )
 
 
 @dataclass(slots=True)

@@ -70,7 +70,11 @@ class Composite(RuleSpec):
             outcomes = [(part, run(env)) for part, run in scorers]
             usable = [(p, o) for p, o in outcomes if o.status is not Status.MISSING_DATA]
             if self.combine == "first_available":
-                outcomes = usable[:1] or outcomes
+                if not usable:
+                    missing = tuple(m for _, o in outcomes for m in o.missing)
+                    text = "；".join(f"{p.label}：{o.explanation}" for p, o in outcomes)
+                    return Outcome(ZERO, text, status=Status.MISSING_DATA, missing=missing)
+                outcomes = usable[:1]
             elif len(usable) < len(outcomes):
                 missing = tuple(m for _, o in outcomes for m in o.missing)
                 text = "；".join(f"{p.label}：{o.explanation}" for p, o in outcomes)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
+from pydantic import field_validator
+
 from jixiao.engine.numbers import ONE, Number, format_number, format_value
 from jixiao.engine.rules.base import MetricRule, RuleContext, register
 
@@ -16,6 +18,13 @@ class Proportional(MetricRule):
     kind: str = "proportional"
     full_at: Number = ONE
     direction: Literal["positive", "reverse"] = "positive"
+
+    @field_validator("full_at")
+    @classmethod
+    def _positive(cls, full_at: Decimal) -> Decimal:
+        if full_at <= 0:
+            raise ValueError("满分比率 full_at 必须大于0")
+        return full_at
 
     def apply(self, value: Decimal, ctx: RuleContext) -> tuple[Decimal, str]:
         shown = self.show(value, ctx)
