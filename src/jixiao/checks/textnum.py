@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 from typing import Final, Literal
 
 from jixiao.engine.numbers import HUNDRED, Percent
@@ -389,52 +390,50 @@ def find_quantities(text: str) -> list[Quantity]:
     for m in _QTY.finditer(norm):
         if any(a <= m.start() < b for a, b in dates):
             continue
-        start = m.start()
-        negative = m.group("sign") == "-"
-        if m.group("sign") and start == last_end:  # 90%-95%: the dash separates, it is no sign
-            start += 1
-            negative = False
-        num = m.group("num")
-        unit = m.group("unit") or ""
-        pct = m.group("pct")
-        is_cn = not re.match(r"[\d.]", num)
-        if is_cn and not (unit or pct):
-            continue
-        if is_cn and m.group("mag") and not unit:
-            continue
-        # an arabic number glued to letters/digits on the left is part of a code, not a quantity
-        if start > 0 and re.match(r"[A-Za-z_#]", norm[start - 1]):
-            continue
-        try:
-            number = _plain(num)
-        except ValueError:
-            continue
-        if negative:
-            number = -number
-        value = number
-        if m.group("mag"):
-            value *= _MAGNITUDES[m.group("mag")]
-        if pct:
-            unit = "%" if pct == "百分之" else "‰"
-        if unit in ("%", "‰"):
-            value = Percent(value / (HUNDRED if unit == "%" else Decimal(1000)))
-        elif unit in MONEY_UNITS:
-            value *= MONEY_UNITS[unit]
-            unit = "元"
-        found.append(
-            Quantity(
-                value=value,
-                unit=unit,
-                kind=unit_kind(unit),
-                printed=norm[start : m.end()],
-                start=start,
-                end=m.end(),
-                number=number,
-                approximate=bool(m.group("approx")),
-            )
-        )
-        last_end = m.end()
+        quantity = _quantity(m, norm, separated=m.start() == last_end)
+        if quantity is not None:
+            found.append(quantity)
+            last_end = m.end()
     return found
+
+
+def _quantity(m: re.Match[str], norm: str, separated: bool) -> Quantity | None:
+    start = m.start()
+    negative = m.group("sign") == "-"
+    if m.group("sign") and separated:  # 90%-95%: the dash separates, it is no sign
+        start += 1
+        negative = False
+    num = m.group("num")
+    unit = m.group("unit") or ""
+    pct = m.group("pct")
+    is_cn = not re.match(r"[\d.]", num)
+    if is_cn and (not (unit or pct) or (m.group("mag") and not unit)):
+        return None
+    # an arabic number glued to letters on the left is part of a code, not a quantity
+    if start > 0 and re.match(r"[A-Za-z_#]", norm[start - 1]):
+        return None
+    try:
+        number = -_plain(num) if negative else _plain(num)
+    except ValueError:
+        return None
+    value = number * _MAGNITUDES[m.group("mag")] if m.group("mag") else number
+    if pct:
+        unit = "%" if pct == "百分之" else "‰"
+    if unit in ("%", "‰"):
+        value = Percent(value / (HUNDRED if unit == "%" else Decimal(1000)))
+    elif unit in MONEY_UNITS:
+        value *= MONEY_UNITS[unit]
+        unit = "元"
+    return Quantity(
+        value=value,
+        unit=unit,
+        kind=unit_kind(unit),
+        printed=norm[start : m.end()],
+        start=start,
+        end=m.end(),
+        number=number,
+        approximate=bool(m.group("approx")),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -576,7 +575,7 @@ def _parse_range(norm: str) -> TargetValue | None:
         if len(low) == 1 and len(high) == 1:
             return _range(low[0], high[0], between.group(0))
     quantities = find_quantities(norm)
-    for first, second in zip(quantities, quantities[1:], strict=False):
+    for first, second in pairwise(quantities):
         gap = norm[first.end : second.start]
         if not re.fullmatch(_RANGE_SEP, gap):
             continue
