@@ -51,7 +51,7 @@ def parse_yaml(text: str, file: str) -> Any:
         loader.dispose()
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     file = ""
 
     def place(self, node: yaml.Node) -> Place:
