@@ -57,7 +57,7 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
     def place(self, node: yaml.Node) -> Place:
         return Place(self.file, node.start_mark.line + 1)
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LocatedDict:  # type: ignore[override]
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LocatedDict:
         result = LocatedDict()
         result.place = self.place(node)
         result.key_places = {}
