@@ -1,7 +1,7 @@
 """The scoring engine: frameworks as data, pure evaluation, explanations. No I/O, no other jixiao imports."""
 
 from jixiao.engine.compiled import CompiledFramework, compile_framework
-from jixiao.engine.evaluate import evaluate, grade_for
+from jixiao.engine.evaluate import evaluate, evaluate_many, grade_for
 from jixiao.engine.inputs import Claim, Facts, GivenScore
 from jixiao.engine.loader import FrameworkError, LoadedFramework, Problem, parse_framework
 from jixiao.engine.model import Framework, Indicator
@@ -26,6 +26,7 @@ __all__ = [
     "Status",
     "compile_framework",
     "evaluate",
+    "evaluate_many",
     "grade_for",
     "parse_framework",
 ]

@@ -262,6 +262,14 @@ class _Builder:
             text = format_value(percent)
             return (lambda env: percent), (lambda env: text), 9
         if name == "optional":
+            fact = _dotted(node.args[0]) if len(node.args) == 1 else None
+            if fact is not None:  # a plain fact: look it up with a default, no exception
+
+                def optional_value(env: Env) -> Any:
+                    found = env.get(fact)
+                    return ZERO if found is None else found
+
+                return optional_value, (lambda env: format_value(optional_value(env))), 9
             return self._optional(args)
         function = FUNCTIONS.get(name)
         if function is None:

@@ -21,6 +21,9 @@ from jixiao.engine.result import Status
 
 Env = Mapping[str, Any]
 
+_MISSING_DATA = Status.MISSING_DATA  # enum member access costs ~0.2 µs in 3.11
+_SCORED = Status.SCORED  # enum member access costs ~0.2 µs in 3.11
+
 
 ROUND_DOWN_MODE = "down"  # the cap itself never rounds up past the points
 
@@ -36,18 +39,22 @@ class RuleContext:
     percent_places: int = 2
 
     def round_score(self, score: Decimal) -> Decimal:
+        floor, cap = _bounds(self.max_points, self.places, self.mode)
         rounded = round_to(score, self.places, self.mode)
-        return min(
-            max(rounded, round_to(ZERO, self.places, self.mode)),
-            round_to(self.max_points, self.places, ROUND_DOWN_MODE),
-        )
+        return floor if rounded < floor else cap if rounded > cap else rounded
+
+
+@lru_cache(maxsize=1024)
+def _bounds(max_points: Decimal, places: int, mode: str) -> tuple[Decimal, Decimal]:
+    """The rounded 0 and the rounded-down points, once per (points, rounding)."""
+    return round_to(ZERO, places, mode), round_to(max_points, places, ROUND_DOWN_MODE)
 
 
 @dataclass(slots=True)
 class Outcome:
     score: Decimal
     explanation: str
-    status: Status = Status.SCORED
+    status: Status = _SCORED
     value: Decimal | None = None
     value_text: str | None = None
     missing: tuple[str, ...] = ()
@@ -102,7 +109,7 @@ def missing_outcome(names: list[str] | tuple[str, ...], what: str = "") -> Outco
     return Outcome(
         ZERO,
         f"缺少数据：{listed}{what}",
-        status=Status.MISSING_DATA,
+        status=_MISSING_DATA,
         missing=tuple(names),
     )
 
@@ -198,7 +205,7 @@ def compute(metric: Expr, env: Env, places: int, mode: str) -> Decimal | Outcome
         return Outcome(
             ZERO,
             f"无法计算「{metric.source}」：{exc}（{metric.render(env)}）",
-            status=Status.MISSING_DATA,
+            status=_MISSING_DATA,
             missing=(metric.source,),
         )
     except (TypeError, ValueError, ArithmeticError):

@@ -22,6 +22,8 @@ from jixiao.engine.rules.base import (
 
 _MARKS = "①②③④⑤⑥⑦⑧⑨⑩"
 
+_MISSING_DATA = Status.MISSING_DATA  # enum member access costs ~0.2 µs in 3.11
+
 
 class ChecklistItem(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -56,13 +58,25 @@ class Checklist(RuleSpec):
         return ctx.max_points / len(self.items)
 
     def compile(self, ctx: RuleContext) -> Scorer:
+        memo: dict[tuple[bool, ...], Outcome] = {}
+        size = len(self.items)
+
         def scorer(env: Env) -> Outcome:
             answers = env.get(self.fact)
             if answers is None:
                 return missing_outcome([self.fact])
+            if type(answers) is list and len(answers) == size:
+                key = tuple(answers)
+                found = memo.get(key)
+                if found is not None:
+                    return found
+                met = _read_answers(answers, self.items)
+                if not isinstance(met, str):
+                    found = memo[key] = self._score(met, ctx)
+                    return found
             met = _read_answers(answers, self.items)
             if isinstance(met, str):
-                return Outcome(ZERO, met, status=Status.MISSING_DATA, missing=(self.fact,))
+                return Outcome(ZERO, met, status=_MISSING_DATA, missing=(self.fact,))
             return self._score(met, ctx)
 
         return scorer

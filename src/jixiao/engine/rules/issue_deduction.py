@@ -27,19 +27,21 @@ class IssueDeduction(RuleSpec):
         return frozenset({self.fact})
 
     def compile(self, ctx: RuleContext) -> Scorer:
+        full = ctx.round_score(ctx.max_points)
+        none_found = Outcome(
+            full,
+            f"未发现扣分问题，{score_phrase(full, ctx.max_points)}",
+            value=ZERO,
+            value_text="0项",
+        )
+
         def scorer(env: Env) -> Outcome:
             issues = env.get(self.fact)
             if issues is None:
                 return missing_outcome([self.fact])
+            if not issues:
+                return none_found
             items = [self._read(issue) for issue in issues]
-            if not items:
-                score = ctx.round_score(ctx.max_points)
-                return Outcome(
-                    score,
-                    f"未发现扣分问题，{score_phrase(score, ctx.max_points)}",
-                    value=ZERO,
-                    value_text="0项",
-                )
             lost = sum((d for _, d in items), ZERO)
             raw = ctx.max_points - lost
             score = ctx.round_score(raw)

@@ -20,6 +20,8 @@ from jixiao.engine.rules.base import (
     score_phrase,
 )
 
+_MISSING_DATA = Status.MISSING_DATA  # enum member access costs ~0.2 µs in 3.11
+
 
 class Level(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -58,10 +60,24 @@ class Judgment(RuleSpec):
         by_name = {level.level: level for level in self.levels}
         scale = "/".join(level.describe() for level in self.levels)
 
+        fixed: dict[str, Outcome] = {}
+        for level in self.levels:
+            if level.score is not None:
+                score = ctx.round_score(level.score)
+                fixed[level.level] = Outcome(
+                    score,
+                    f"判定为「{level.level}」（{scale}），{score_phrase(score, ctx.max_points)}",
+                    value_text=level.level,
+                )
+
         def scorer(env: Env) -> Outcome:
             answer = env.get(self.fact)
             if answer is None:
                 return missing_outcome([self.fact])
+            if type(answer) is str:
+                found = fixed.get(answer)
+                if found is not None:
+                    return found
             chosen, given = _read(answer)
             level = by_name.get(chosen)
             if level is None:
@@ -92,4 +108,4 @@ def _read(answer: Any) -> tuple[str, Decimal | None]:
 
 
 def _invalid(fact: str, message: str) -> Outcome:
-    return Outcome(ZERO, message, status=Status.MISSING_DATA, missing=(fact,))
+    return Outcome(ZERO, message, status=_MISSING_DATA, missing=(fact,))

@@ -11,7 +11,7 @@ from pydantic import PrivateAttr, field_validator
 from jixiao.engine.intervals import Interval, parse_interval
 from jixiao.engine.numbers import Number, format_number, format_value
 from jixiao.engine.rules.base import MetricRule, RuleContext, register, score_phrase
-from jixiao.engine.rules.deviation import outside_text
+from jixiao.engine.rules.deviation import describe_distance
 
 
 @register("step_deduction", "满分区间外每偏离一个完整步长扣固定分值，扣完为止（如每减少5%扣1分）")
@@ -50,16 +50,31 @@ class StepDeduction(MetricRule):
         inside = f"{interval.describe()}，{score_phrase(full, full)}"
         step_text = self.show(step, ctx) if as_percent else format_value(step)
         per_step = f"每{step_text}扣{format_number(deduct)}分"
+        if interval.low is not None and interval.high is None:
+            outside = f"低于{format_value(interval.low)}共"
+        elif interval.high is not None and interval.low is None:
+            outside = f"高于{format_value(interval.high)}共"
+        else:
+            outside = f"偏离「{interval.describe()}」"
+
+        tails: dict[Decimal, tuple[Decimal, str]] = {}
+
+        def tail(steps: Decimal) -> tuple[Decimal, str]:
+            raw = full - steps * deduct
+            text = f"，{per_step}，计{format_number(steps)}档"
+            if raw < 0:
+                text += "，扣完为止"
+            return raw, f"{text}，{score_phrase(ctx.round_score(raw), full)}"
 
         def apply(value: Decimal) -> tuple[Decimal, str]:
             distance = interval.distance(value)
             if distance == 0:
                 return full, inside
             steps = (distance / step).to_integral_value(rounding=rounding)
-            raw = full - steps * deduct
-            text = f"{outside_text(interval, distance, as_percent)}，{per_step}，计{format_number(steps)}档"
-            if raw < 0:
-                text += "，扣完为止"
-            return raw, f"{text}，{score_phrase(ctx.round_score(raw), full)}"
+            found = tails.get(steps)
+            if found is None:
+                found = tails[steps] = tail(steps)
+            raw, text = found
+            return raw, f"{outside}{describe_distance(distance, as_percent)}{text}"
 
         return apply
