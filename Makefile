@@ -21,6 +21,10 @@ demo: install
 
 test: install
 	$(VENV)/bin/python -m pytest -n auto
+	@if [ -z "$$JIXIAO_TEST_POSTGRES_URL" ]; then \
+	  echo "== PostgreSQL 不可用：未设置 JIXIAO_TEST_POSTGRES_URL，web 测试的 PostgreSQL 轮次全部跳过（.ci/run 会安装并在 127.0.0.1 启动 PostgreSQL）=="; \
+	else echo "== web 测试的 PostgreSQL 轮次：$${JIXIAO_TEST_POSTGRES_URL##*@} =="; fi
+	JIXIAO_TEST_DB=postgres $(VENV)/bin/python -m pytest -n auto tests/web -m "not browser"
 
 lint: install
 	$(VENV)/bin/ruff check src tests bench

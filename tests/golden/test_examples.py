@@ -63,7 +63,8 @@ def test_findings(case: tuple[Result, dict[str, Any]]) -> None:
     result, expected = case
     for want in expected.get("findings") or []:
         matches = [
-            f for f in result.findings
+            f
+            for f in result.findings
             if f.code == want["code"] and all(p in f.message for p in want.get("contains", []))
         ]
         assert matches, (want, [f.to_dict() for f in result.findings])
@@ -82,5 +83,7 @@ def test_no_unexpected_errors(case: tuple[Result, dict[str, Any]]) -> None:
     """Every error finding is one the seed text justifies (listed in expected.yaml)."""
     result, expected = case
     listed = {w["code"] for w in expected.get("findings") or []}
-    unexpected = [f.to_dict() for f in result.findings if f.severity == "error" and f.code not in listed]
+    unexpected = [
+        f.to_dict() for f in result.findings if f.severity == "error" and f.code not in listed
+    ]
     assert not unexpected

@@ -37,7 +37,9 @@ def evaluate_case(path: Path, framework_id: str | None = None) -> Result:
 
 
 def evaluate_command(
-    path: Path = typer.Argument(..., help="案例目录（含 case.yaml）、案例文件或 Excel 工作簿（.xlsx）"),
+    path: Path = typer.Argument(
+        ..., help="案例目录（含 case.yaml）、案例文件或 Excel 工作簿（.xlsx）"
+    ),
     framework: str | None = typer.Option(
         None, "--framework", "-f", help="改用的指标体系编号或文件"
     ),

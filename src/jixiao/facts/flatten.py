@@ -9,7 +9,11 @@ from jixiao.facts.model import UnitYear
 
 def fact_values(facts: UnitYear) -> dict[str, Any]:
     """``{"staffing.in_post": Decimal(38), "projects.budget": [...], "targets": [...]}``."""
-    data = facts.model_dump(exclude_none=True)
+    return flatten_data(facts.model_dump(exclude_none=True))
+
+
+def flatten_data(data: dict[str, Any]) -> dict[str, Any]:
+    """The same flattening for facts already held as plain data (an importer's validated input)."""
     flat: dict[str, Any] = {}
     _flatten(data, "", flat)
     return flat
