@@ -82,6 +82,23 @@ def _error_cell(base: Path, out: Path) -> Path:
 _error_cell.kind = "facts"  # type: ignore[attr-defined]
 
 
+def _far_cell(base: Path, out: Path) -> Path:
+    """One stray cell in the sheet's last row and column: calamine would lay out a grid of
+    17 billion cells for it (and abort the process), so it is refused before reading."""
+    member = sheet_member(base, "项目")
+    return patch_xml(
+        base,
+        member,
+        lambda text: text.replace(
+            "</sheetData>", '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'
+        ),
+        out,
+    )
+
+
+_far_cell.kind = "facts"  # type: ignore[attr-defined]
+
+
 def _merge_names(book: openpyxl.Workbook) -> None:
     book["项目"].merge_cells("D4:D5")
 
@@ -243,6 +260,7 @@ CORPUS: dict[str, tuple[Builder, list[tuple[str, str, str]]]] = {
     ),
     "zip_bomb": (_raw(BOMB), [("excel.zip_bomb", "", "")]),
     "too_large": (_too_large, [("excel.too_large", "", "")]),
+    "far_away_cell": (_far_cell, [("excel.too_large", "", "")]),
     "truncated": (_truncated, [("excel.corrupt", "", "")]),
     "empty_file": (_raw(b""), [("excel.empty", "", "")]),
 }

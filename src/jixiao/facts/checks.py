@@ -435,7 +435,9 @@ class _Run:
     def __init__(self, facts: UnitYear, book: RuleBook, data: dict[str, Any] | None) -> None:
         self.facts = facts
         self.env: dict[str, Any] = fact_values(facts) if data is None else flatten_data(data)
-        self.labels = book.labels if book is _default_book() else {**_default_book().labels, **book.labels}
+        self.labels = (
+            book.labels if book is _default_book() else {**_default_book().labels, **book.labels}
+        )
         self.passed: list[CheckPass] = []
 
     def ok(self, rule: Rule, detail: str) -> list[CheckFinding]:

@@ -30,6 +30,7 @@ MAX_FILE_BYTES: Final = 50 * 1024 * 1024  # 50 MB on disk
 MAX_INFLATED_BYTES: Final = 1024 * 1024 * 1024  # 1 GB of XML in all
 MAX_RATIO: Final = 400  # inflated/compressed for any member over 1 MB
 MAX_MEMBERS: Final = 5000
+MAX_CELL_AREA: Final = 20_000_000  # rows × columns a sheet may span
 LARGE_SHEET_BYTES: Final = (
     8 * 1024 * 1024
 )  # sheet XML above this: formats read for percentages only
@@ -213,6 +214,11 @@ class Book:
         self.close()
 
     def _read(self, name: str) -> Sheet:
+        member = self._sheet_files.get(name)
+        file = Path(self.path).name
+        data = _inflate(self._archive, member, file) if member is not None else None
+        if data is not None:
+            _check_extent(data, name, file)  # before calamine sizes its grid by it
         try:
             calamine_sheet = self._workbook.get_sheet_by_name(name)
             rows = calamine_sheet.to_python(skip_empty_area=False)
@@ -222,13 +228,44 @@ class Book:
         except BaseException as exc:  # calamine's own errors; a Rust panic is a BaseException
             _reraise_interrupts(exc)
             raise WorkbookError(
-                [Problem("excel.corrupt", f"工作表无法读取：{exc}", name)], self.path
+                [Problem("excel.corrupt", f"工作表无法读取：{exc}", name)], file
             ) from None
         sheet = Sheet(name, rows if isinstance(rows, list) else [list(r) for r in rows], merged)
-        member = self._sheet_files.get(name)
-        if member is not None:
-            _scan_xml(_inflate(self._archive, member, self.path), self._styles, sheet)
+        if data is not None:
+            _scan_xml(data, self._styles, sheet)
         return sheet
+
+
+_FAR_ROWS = re.compile(rb'<(?:\w+:)?(?:c|row) r="[A-Z]*([0-9]{6,})"')
+_WIDE_COLUMNS = re.compile(rb'<(?:\w+:)?c r="([A-Z]{2,})[0-9]')
+_REF_ELSEWHERE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]+)([0-9]+)"')
+
+
+def _check_extent(data: bytes, sheet: str, file: str) -> None:
+    """Refuse a sheet whose cells span more than ``MAX_CELL_AREA`` cells.
+
+    The values are laid out as a grid from the first to the last cell, so one stray cell far
+    away (``XFD1048576``) would make a tiny file ask for terabytes. Rows of six digits and
+    columns of two letters are rare, so the common case costs two quick searches.
+    """
+    rows = [int(r) for r in _FAR_ROWS.findall(data)]
+    letters = set(_WIDE_COLUMNS.findall(data))
+    if b'<c r="' not in data and b"<c " in data:  # cells written with other attributes first
+        found = _REF_ELSEWHERE.findall(data)
+        rows += [int(r) for _, r in found if len(r) >= 6]
+        letters |= {c for c, _ in found if len(c) >= 2}
+    max_row = max(rows, default=99_999)
+    max_col = max((_col_index(c) + 1 for c in letters), default=26)
+    if max_row > 1_048_576 or max_col > 16_384 or max_row * max_col > MAX_CELL_AREA:
+        far = f"第{max_row}行" if max_row * 26 > MAX_CELL_AREA or max_row > 1_048_576 else ""
+        wide = f"第{max_col}列" if max_col > 26 else ""
+        where = "、".join(x for x in (far, wide) if x)
+        _refuse(
+            "excel.too_large",
+            f"工作表「{sheet}」的单元格延伸到{where}（数据区域约{max_row}×{max_col}个单元格，"
+            f"超过上限{MAX_CELL_AREA // 10_000}万）；请删除远处多余的单元格或无关的工作表后另存",
+            file,
+        )
 
 
 def open_book(source: str | Path) -> Book:
