@@ -145,6 +145,11 @@ SNIPPETS = [
     b'<mergeCell ref="A1:XFD1048576"/>',
     b'<!DOCTYPE x [<!ENTITY e "e">]>',
     "九十".encode(),
+    b'<c r="A1" t="s"><v>999999999</v></c>',
+    b'<c r="A0"><v>1</v></c>',
+    b'<row r="0">',
+    b'<c r="B2" t="d"><v>not a date</v></c>',
+    b'<c r="C3" t="n"><v>1e999</v></c>',
 ]
 
 

@@ -461,7 +461,12 @@ class _Run:
                     groups += [{name: v} for v in values]
                 else:
                     found = self.env.get(values)
-                    keys = list(found) if isinstance(found, dict) else []
+                    # only keys that can stand in a fact name (a month "m6", not a stray "0")
+                    keys = (
+                        [k for k in found if str(k).isidentifier()]
+                        if isinstance(found, dict)
+                        else []
+                    )
                     groups += [{name: k} for k in keys]
         for group in groups:
             yield _substitute(rule, group), {k: key_label(v) for k, v in group.items()}
@@ -516,12 +521,10 @@ class _Run:
     # ---- kinds
 
     def _value(self, text: str, env: Mapping[str, Any]) -> tuple[Decimal, Expr] | None:
-        expr = _compiled(text)
         try:
+            expr = _compiled(text)
             value = expr.value(env)
-        except (MissingFact, Undefined, KeyError):
-            return None
-        except ExpressionError:
+        except (MissingFact, Undefined, KeyError, ExpressionError):
             return None
         number = _number(value)
         return None if number is None else (number, expr)

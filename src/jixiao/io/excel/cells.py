@@ -8,6 +8,7 @@ error that says what to type instead.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from datetime import date, datetime
@@ -99,6 +100,8 @@ def read_number(value: Any, fmt: NumberFormat | None = None) -> Decimal | None:
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
+        if not math.isfinite(value):
+            raise CellError("excel.not_number", f"「{value}」不是有限的数字")
         number = float_decimal(value)
         if fmt is not None and fmt.percent:
             return Percent(number)

@@ -236,24 +236,25 @@ class Book:
         return sheet
 
 
-_FAR_ROWS = re.compile(rb'<(?:\w+:)?(?:c|row) r="[A-Z]*([0-9]{6,})"')
-_WIDE_COLUMNS = re.compile(rb'<(?:\w+:)?c r="([A-Z]{2,})[0-9]')
-_REF_ELSEWHERE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]+)([0-9]+)"')
+_FAR_REFS = re.compile(rb' r="([A-Z]{2,}[0-9]+|[A-Z]*[0-9]{6,})"')
+_REF_PARTS = re.compile(rb"([A-Z]*)([0-9]+)")
 
 
 def _check_extent(data: bytes, sheet: str, file: str) -> None:
     """Refuse a sheet whose cells span more than ``MAX_CELL_AREA`` cells.
 
     The values are laid out as a grid from the first to the last cell, so one stray cell far
-    away (``XFD1048576``) would make a tiny file ask for terabytes. Rows of six digits and
-    columns of two letters are rare, so the common case costs two quick searches.
+    away (``XFD1048576``) would make a tiny file ask for terabytes. References with six-digit
+    rows or two-letter columns are rare, so the common case costs one quick search.
     """
-    rows = [int(r) for r in _FAR_ROWS.findall(data)]
-    letters = set(_WIDE_COLUMNS.findall(data))
-    if b'<c r="' not in data and b"<c " in data:  # cells written with other attributes first
-        found = _REF_ELSEWHERE.findall(data)
-        rows += [int(r) for _, r in found if len(r) >= 6]
-        letters |= {c for c, _ in found if len(c) >= 2}
+    rows: list[int] = []
+    letters: set[bytes] = set()
+    for ref in set(_FAR_REFS.findall(data)):  # refs of rows ≥ 100 000 or columns ≥ AA only
+        parts = _REF_PARTS.fullmatch(ref)
+        if parts is not None:
+            rows.append(int(parts.group(2)))
+            if parts.group(1):
+                letters.add(parts.group(1))
     max_row = max(rows, default=99_999)
     max_col = max((_col_index(c) + 1 for c in letters), default=26)
     if max_row > 1_048_576 or max_col > 16_384 or max_row * max_col > MAX_CELL_AREA:
