@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import zipfile
 from collections.abc import Callable
 from decimal import Decimal
@@ -75,9 +74,4 @@ def patch_xml(path: Path, member: str, change: Callable[[str], str], out: Path) 
             if info.filename == member:
                 data = change(data.decode("utf-8")).encode("utf-8")
             target.writestr(info, data)
-    return out
-
-
-def copy(path: Path, out: Path) -> Path:
-    shutil.copyfile(path, out)
     return out

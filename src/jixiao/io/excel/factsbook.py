@@ -245,7 +245,6 @@ class Table:
     columns: tuple[Col, ...]
     export: ExportFn
     load: ImportFn
-    template_rows: tuple[dict[str, Any], ...] = ()
     prefilled: str | None = (
         None  # the column the blank template fills in (rows with only it are skipped)
     )
