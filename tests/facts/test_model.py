@@ -93,3 +93,20 @@ def test_unknown_keys_are_still_refused() -> None:
 def test_json_schema_is_available() -> None:
     schema = UnitYear.model_json_schema()
     assert "petitions" in schema["properties"]
+
+
+@pytest.mark.parametrize(
+    ("item", "says"),
+    [
+        ({"text": "问题", "deduct": "多"}, "issues.x 第2项的扣分「多」不是数字"),
+        ({"text": "问题", "dedcut": 1}, "issues.x 第2项只能写 text"),
+        ({"deduct": 1}, "issues.x 第2项只能写 text"),
+    ],
+)
+def test_an_issue_is_text_and_a_numeric_deduction(item: dict[str, object], says: str) -> None:
+    issues = {"x": ["指标设置重复", item]}
+    with pytest.raises(ValidationError) as caught:
+        UnitYear.model_validate({"unit": {"name": "x"}, "year": 2021, "issues": issues})
+    assert says in str(caught.value)
+    fine = {"x": ["指标设置重复", {"text": "问题", "deduct": "0.5"}]}
+    assert UnitYear.model_validate({"unit": {"name": "x"}, "year": 2021, "issues": fine})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from jixiao.engine.model import Framework, Indicator, NAPolicy
 from jixiao.engine.result import Finding
@@ -24,8 +25,12 @@ class Node:
     indicator: Indicator | None = None
 
     level: int = 1
-
     children_weight: Decimal = Decimal(0)  # sum of the children's declared weights
+    index: int = 0  # position in the pre-order walk (and in ``Result.indicators``)
+    end: int = 0  # one past the last descendant's index: the subtree is ``[index, end)``
+    where: str = ""  # the path as findings print it: 投入/目标设定/…
+    # A branch's roll-up by what its children passed up: a pure function of them, remembered.
+    memo: dict[tuple[Any, ...], tuple[str, Any]] = field(default_factory=dict, repr=False)
 
 
 @dataclass(slots=True)
@@ -34,6 +39,8 @@ class CompiledFramework:
     roots: list[Node]
     findings: list[Finding]
     by_key: dict[str, Node]
+    order: list[Node] = field(default_factory=list)  # pre-order: every node before its children
+    branches_upwards: list[Node] = field(default_factory=list)  # every child before its parent
 
     @property
     def total(self) -> Decimal:
@@ -98,4 +105,11 @@ def compile_framework(
     for node in list(by_key.values()):
         if name_count.get(node.name) == 1:
             by_key.setdefault(node.name, node)
-    return CompiledFramework(framework, roots, list(findings or []), by_key)
+    compiled = CompiledFramework(framework, roots, list(findings or []), by_key)
+    compiled.order = compiled.walk()
+    for index, node in enumerate(compiled.order):
+        node.index, node.where = index, "/".join(node.path)
+    for node in reversed(compiled.order):
+        node.end = node.children[-1].end if node.children else node.index + 1
+    compiled.branches_upwards = [node for node in reversed(compiled.order) if node.children]
+    return compiled

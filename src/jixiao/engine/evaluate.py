@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from typing import TypeVar, cast
 
 from jixiao.engine.claims import check_claims
 from jixiao.engine.compiled import CompiledFramework, Node, compile_framework
@@ -26,6 +27,9 @@ _SCORED = Status.SCORED
 # total under the rescale policy, its weight lent to siblings under redistribute, status).
 # A plain tuple: one is made per node, and tuples are several times cheaper than objects.
 _Rolled = tuple[Decimal, Decimal, bool, bool, Status]
+_UNSET: _Rolled = (ZERO, ZERO, False, False, _NOT_APPLICABLE)  # below a not-applicable node
+_Entry = TypeVar("_Entry")
+MEMO_LIMIT = 4096  # explanations remembered per branch (see ``_Run._branch``)
 
 
 def grade_for(total: Decimal, grades: list[GradeBand]) -> str:
@@ -39,8 +43,8 @@ def evaluate(framework: CompiledFramework | LoadedFramework | Framework, facts: 
     """Score ``facts`` against ``framework``. Pure: no I/O, no mutation of its inputs."""
     compiled = _compiled(framework)
     run = _Run(compiled, facts)
-    rolled = [run.node(root, ()) for root in compiled.roots]
-    total, maximum = run.total(rolled)
+    rolled = run.walk()
+    total, maximum = run.total([rolled[root.index] for root in compiled.roots])
     fw = compiled.framework
     result = Result(
         framework_id=fw.id,
@@ -53,7 +57,10 @@ def evaluate(framework: CompiledFramework | LoadedFramework | Framework, facts: 
         indicators=run.results,
         findings=[*compiled.findings, *run.findings],
     )
-    result.findings += check_claims(result, facts.claims, facts.values, fw.rounding.percent_places)
+    if facts.claims:
+        result.findings += check_claims(
+            result, facts.claims, facts.values, fw.rounding.percent_places
+        )
     return result
 
 
@@ -93,15 +100,15 @@ class _Run:
         self.zero = round_to(ZERO, self.places, self.mode)
         self.results: list[IndicatorResult] = []
         self.findings: list[Finding] = []
-        self.given = self._by_node(facts.given, "given")
-        self.not_applicable = self._by_node(facts.not_applicable, "not_applicable")
+        self.given: dict[str, GivenScore] = self._by_node(facts.given, "given")
+        self.not_applicable: dict[str, str] = self._by_node(facts.not_applicable, "not_applicable")
 
-    def _by_node(self, entries: Mapping[str, object], what: str) -> dict[str, object]:
-        found: dict[str, object] = {}
+    def _by_node(self, entries: Mapping[str, _Entry], what: str) -> dict[str, _Entry]:
+        found: dict[str, _Entry] = {}
         for key, value in entries.items():
             node = self.compiled.node(key)
             if node is None:
-                paths = ["/".join(n.path) for n in self.compiled.walk() if n.name == key]
+                paths = [n.where for n in self.compiled.order if n.name == key]
                 message = (
                     f"案例中的指标名称「{key}」不唯一，请改用路径：{'；'.join(paths)}"
                     if len(paths) > 1
@@ -120,105 +127,107 @@ class _Run:
     def round(self, value: Decimal) -> Decimal:
         return round_to(value, self.places, self.mode)
 
-    def node(self, node: Node, parent: tuple[str, ...]) -> _Rolled:
-        children = node.children
-        result = IndicatorResult(
+    def walk(self) -> list[_Rolled]:
+        """Evaluate every node without recursion: leaves first, in order, then branches upwards.
+
+        Results sit at each node's pre-order index, the order ``Result.indicators`` keeps; leaves
+        are scored in that order so that their findings are too.
+        """
+        order = self.compiled.order
+        results: list[IndicatorResult | None] = [None] * len(order)
+        rolled: list[_Rolled] = [_UNSET] * len(order)
+        env, given, not_applicable = self.env, self.given, self.not_applicable
+        skipped = self._under_not_applicable() if not_applicable else ()
+        for node in order:
+            index = node.index
+            if index in skipped:
+                results[index] = self._skipped(node)
+            elif not_applicable and node.code in not_applicable:
+                reason = str(not_applicable[node.code])
+                results[index], rolled[index] = self._not_applicable(node, reason)
+            elif not node.children:
+                assert node.scorer is not None
+                outcome = node.scorer(env)
+                chosen = given.get(node.code) if given else None
+                result = (
+                    self._scored(node, outcome)
+                    if chosen is None
+                    else self._given(node, outcome, chosen)
+                )
+                results[index] = result
+                rolled[index] = (result.score, node.weight, False, False, result.status)
+        for node in self.compiled.branches_upwards:
+            index = node.index
+            if results[index] is None:
+                results[index], rolled[index] = self._branch(
+                    node, [rolled[child.index] for child in node.children]
+                )
+        self.results = cast(list[IndicatorResult], results)
+        return rolled
+
+    def _under_not_applicable(self) -> frozenset[int]:
+        """Indices of nodes below a not-applicable node: they are shown, not scored."""
+        return frozenset(
+            index
+            for code in self.not_applicable
+            for index in range(self.compiled.by_key[code].index + 1, self.compiled.by_key[code].end)
+        )
+
+    def _skipped(self, node: Node) -> IndicatorResult:
+        return IndicatorResult(
             node.code,
             node.name,
             node.path,
             node.level,
             node.weight,
             self.zero,
-            _SCORED,
-            "",
-            None,
-            None,
-            not children,
+            _NOT_APPLICABLE,
+            "上级指标不适用",
+            is_leaf=not node.children,
         )
-        self.results.append(result)
-        if self.not_applicable:
-            reason = self.not_applicable.get(node.code)
-            if reason is not None:
-                return self._not_applicable(node, result, str(reason))
-        if children:
-            return self._branch(node, result)
-        return self._leaf(node, result)
 
-    def _not_applicable(self, node: Node, result: IndicatorResult, reason: str) -> _Rolled:
-        result.status = _NOT_APPLICABLE
+    def _not_applicable(self, node: Node, reason: str) -> tuple[IndicatorResult, _Rolled]:
+        result = self._skipped(node)
         result.explanation = f"不适用：{reason}；{NA_LABELS[node.na_policy]}"
-        self._skip_children(node)
         if node.na_policy == "full_marks":
             result.score = self.round(node.weight)
-            return (result.score, node.weight, False, False, _NOT_APPLICABLE)
-        result.score = self.zero
-        return (
+            return result, (result.score, node.weight, False, False, _NOT_APPLICABLE)
+        rolled = (
             ZERO,
             ZERO,
             node.na_policy == "rescale",
             node.na_policy == "redistribute",
             _NOT_APPLICABLE,
         )
+        return result, rolled
 
-    def _skip_children(self, node: Node) -> None:
-        for child in node.children:
-            self.results.append(
-                IndicatorResult(
-                    child.code,
-                    child.name,
-                    child.path,
-                    child.level,
-                    child.weight,
-                    self.zero,
-                    _NOT_APPLICABLE,
-                    "上级指标不适用",
-                    is_leaf=not child.children,
-                )
-            )
-            self._skip_children(child)
-
-    def _leaf(self, node: Node, result: IndicatorResult) -> _Rolled:
-        assert node.scorer is not None
-        outcome = node.scorer(self.env)
-        given = self.given.get(node.code) if self.given else None
-        if isinstance(given, GivenScore):
-            self._apply_given(node, result, outcome, given)
-        else:
-            self._apply_outcome(node, result, outcome)
-        return (result.score, node.weight, False, False, result.status)
-
-    def _apply_outcome(self, node: Node, result: IndicatorResult, outcome: Outcome) -> None:
-        result.status = outcome.status
-        result.score = self.zero if outcome.status is _MISSING_DATA else outcome.score
-        result.value, result.value_text, result.missing = (
+    def _scored(self, node: Node, outcome: Outcome) -> IndicatorResult:
+        status, explanation = outcome.status, outcome.explanation
+        if node.rule_kind == "given" and outcome.value_text:
+            explanation = f"{explanation.split('；')[0]}；{NEEDS_SCORE}"
+        result = IndicatorResult(
+            node.code,
+            node.name,
+            node.path,
+            node.level,
+            node.weight,
+            self.zero if status is _MISSING_DATA else outcome.score,
+            status,
+            explanation,
             outcome.value,
             outcome.value_text,
+            True,
             outcome.missing,
         )
-        result.explanation = outcome.explanation
-        if node.rule_kind == "given" and outcome.value_text:
-            result.explanation = f"{outcome.explanation.split('；')[0]}；{NEEDS_SCORE}"
-        if outcome.status is _MISSING_DATA or outcome.notes:
-            self._report(node, result, outcome)
-
-    def _report(self, node: Node, result: IndicatorResult, outcome: Outcome) -> None:
-        where = "/".join(node.path)
-        if outcome.status is _MISSING_DATA:
-            self.findings.append(
-                Finding(
-                    Severity.WARNING,
-                    "data.missing",
-                    f"「{node.name}」无法评分：{result.explanation}",
-                    where,
-                )
-            )
+        if status is _MISSING_DATA:
+            message = f"「{node.name}」无法评分：{explanation}"
+            self.findings.append(Finding(Severity.WARNING, "data.missing", message, node.where))
         for note in outcome.notes:
-            self.findings.append(Finding(Severity.WARNING, "rule.note", note, where))
+            self.findings.append(Finding(Severity.WARNING, "rule.note", note, node.where))
+        return result
 
-    def _apply_given(
-        self, node: Node, result: IndicatorResult, outcome: Outcome, given: GivenScore
-    ) -> None:
-        where = "/".join(node.path)
+    def _given(self, node: Node, outcome: Outcome, given: GivenScore) -> IndicatorResult:
+        where = node.where
         score = given.score
         if not ZERO <= score <= node.weight:
             self.findings.append(
@@ -230,9 +239,8 @@ class _Run:
                 )
             )
             score = min(max(score, ZERO), node.weight)
-        result.score, result.status, result.source = self.round(score), _GIVEN, given.source
-        result.value, result.value_text = outcome.value, outcome.value_text
-        text = f"评价人给分{format_number(result.score)}分：{given.reason}（依据：{given.source}）"
+        score = self.round(score)
+        text = f"评价人给分{format_number(score)}分：{given.reason}（依据：{given.source}）"
         if node.rule_kind == "given":
             if outcome.value_text:
                 text = f"{outcome.explanation.split('（供参考）')[0]}；{text}"
@@ -240,24 +248,63 @@ class _Run:
             text += f"；按评分标准无法计算（{outcome.explanation}）"
         else:
             text += f"；按评分标准计算：{outcome.explanation}"
-            if outcome.score != result.score:
+            if outcome.score != score:
                 self.findings.append(
                     Finding(
                         Severity.INFO,
                         "given.differs_from_rule",
-                        f"「{node.name}」评价人给分{format_number(result.score)}分，按评分标准计算为{format_number(outcome.score)}分",
+                        f"「{node.name}」评价人给分{format_number(score)}分，按评分标准计算为{format_number(outcome.score)}分",
                         where,
                     )
                 )
-        result.explanation = text
+        return IndicatorResult(
+            node.code,
+            node.name,
+            node.path,
+            node.level,
+            node.weight,
+            score,
+            _GIVEN,
+            text,
+            outcome.value,
+            outcome.value_text,
+            True,
+            (),
+            given.source,
+        )
 
-    def _branch(self, node: Node, result: IndicatorResult) -> _Rolled:
+    def _branch(self, node: Node, rolled: list[_Rolled]) -> tuple[IndicatorResult, _Rolled]:
+        # A branch's outcome depends only on what its children pass up, and children's scores
+        # take few distinct values: most unit-years reuse an explanation already written.
+        key = tuple(rolled)
+        found = node.memo.get(key)
+        if found is None:
+            found = self._roll_up(node, rolled)
+            if len(node.memo) < MEMO_LIMIT:
+                node.memo[key] = found
+        text, up = found
+        result = IndicatorResult(
+            node.code,
+            node.name,
+            node.path,
+            node.level,
+            node.weight,
+            up[0],
+            up[4],
+            text,
+            None,
+            None,
+            False,
+        )
+        return result, up
+
+    def _roll_up(self, node: Node, rolled: list[_Rolled]) -> tuple[str, _Rolled]:
         score = maximum = lent = dropped = ZERO
         parts: list[str] = []
         missing = False
-        for child in node.children:
-            rolled = self.node(child, node.path)
-            r_score, r_max, r_dropped, r_lent, r_status = rolled
+        for child, (r_score, r_max, r_dropped, r_lent, r_status) in zip(
+            node.children, rolled, strict=True
+        ):
             missing = missing or r_status is _MISSING_DATA
             if r_lent:
                 lent += child.weight
@@ -268,7 +315,8 @@ class _Run:
                 maximum += r_max
                 parts.append(format_number(r_score))
         if not parts and (lent or dropped):
-            return self._all_not_applicable(node, result, lent, dropped)
+            # Every child is not applicable: the branch passes the same treatment up.
+            return "下级指标均不适用", (self.zero, ZERO, bool(dropped), bool(lent), _NOT_APPLICABLE)
         if len(parts) > 1:
             text = f"下级指标得分合计{'+'.join(parts)}={format_number(score)}分"
         else:
@@ -284,21 +332,13 @@ class _Run:
             score, maximum = score * factor, maximum + lent
             text += f"；不适用指标的{format_number(lent)}分按比例分给同级指标"
         # A plain sum of rounded scores needs no rounding; a rescaled one does.
-        scaled = bool(lent) or node.children_weight != node.weight
-        result.score = self.round(score) if scaled else score
-        result.status = _MISSING_DATA if missing else _SCORED
-        result.explanation = f"{text}，得{format_number(result.score)}分"
+        if lent or node.children_weight != node.weight:
+            score = self.round(score)
+        status = _MISSING_DATA if missing else _SCORED
+        text = f"{text}，得{format_number(score)}分"
         if dropped:
-            result.explanation += f"（{format_number(dropped)}分的不适用指标不计入）"
-        return (result.score, maximum, False, False, result.status)
-
-    def _all_not_applicable(
-        self, node: Node, result: IndicatorResult, lent: Decimal, dropped: Decimal
-    ) -> _Rolled:
-        """Every child is not applicable: the branch passes the same treatment up to its parent."""
-        result.status, result.score = _NOT_APPLICABLE, self.zero
-        result.explanation = "下级指标均不适用"
-        return (self.zero, ZERO, bool(dropped), bool(lent), _NOT_APPLICABLE)
+            text += f"（{format_number(dropped)}分的不适用指标不计入）"
+        return text, (score, maximum, False, False, status)
 
     def _mismatch(
         self, node: Node, score: Decimal, maximum: Decimal, declared: Decimal, policy: str

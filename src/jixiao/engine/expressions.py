@@ -129,9 +129,32 @@ def compile_expression(source: str) -> Expr:
     except SyntaxError as exc:
         raise ExpressionError(f"公式「{source}」无法解析：{exc.msg}") from None
     builder = _Builder(source)
-    value, render, _ = builder.build(tree.body)
+    value, shown, _ = builder.build(tree.body)
     single = isinstance(tree.body, ast.Name | ast.Attribute)
-    return Expr(source, frozenset(builder.names), value, render, single)
+    return Expr(source, frozenset(builder.names), value, _render(shown), single)
+
+
+# How an expression is shown: fixed text and holes filled per unit-year. Brackets depend only
+# on the expression's shape, so they are fixed text too: ``(6.74-7.83)/7.83`` has two holes.
+Shown = list[str | RenderFn]
+
+
+def _render(shown: Shown) -> RenderFn:
+    """One ``str.format`` over a template compiled once, instead of a closure per node."""
+    holes = [piece for piece in shown if callable(piece)]
+    template = "".join(
+        "{}" if callable(piece) else piece.replace("{", "{{").replace("}", "}}") for piece in shown
+    )
+    fill = template.format
+    if not holes:
+        return lambda env: template
+    if len(holes) == 1:
+        (only,) = holes
+        return lambda env: fill(only(env))
+    if len(holes) == 2:
+        first, second = holes
+        return lambda env: fill(first(env), second(env))
+    return lambda env: fill(*[hole(env) for hole in holes])
 
 
 def _lookup(name: str) -> tuple[ValueFn, RenderFn]:
@@ -156,64 +179,59 @@ class _Builder:
     def fail(self, what: str) -> ExpressionError:
         return ExpressionError(f"公式「{self.source}」中不允许使用{what}")
 
-    def build(self, node: ast.expr) -> tuple[ValueFn, RenderFn, int]:
-        """Return (value closure, render closure, precedence of the rendered text)."""
+    def build(self, node: ast.expr) -> tuple[ValueFn, Shown, int]:
+        """Return (value closure, how it is shown, precedence of the shown text)."""
         method = getattr(self, f"_{type(node).__name__}", None)
         if method is None:
             raise self.fail(f"「{ast.unparse(node)}」")
-        result: tuple[ValueFn, RenderFn, int] = method(node)
+        result: tuple[ValueFn, Shown, int] = method(node)
         return result
 
-    def _Constant(self, node: ast.Constant) -> tuple[ValueFn, RenderFn, int]:
+    def _Constant(self, node: ast.Constant) -> tuple[ValueFn, Shown, int]:
         if isinstance(node.value, bool) or not isinstance(node.value, int | float):
             raise self.fail(f"常量「{node.value!r}」")
         number = Decimal(str(node.value))
-        text = format_number(number)
-        return (lambda env: number), (lambda env: text), 9
+        return (lambda env: number), [format_number(number)], 9
 
-    def _Name(self, node: ast.Name) -> tuple[ValueFn, RenderFn, int]:
+    def _Name(self, node: ast.Name) -> tuple[ValueFn, Shown, int]:
         self.names.add(node.id)
         value, render = _lookup(node.id)
-        return value, render, 9
+        return value, [render], 9
 
-    def _Attribute(self, node: ast.Attribute) -> tuple[ValueFn, RenderFn, int]:
+    def _Attribute(self, node: ast.Attribute) -> tuple[ValueFn, Shown, int]:
         name = _dotted(node)
         if name is None:
             raise self.fail(f"「{ast.unparse(node)}」")
         self.names.add(name)
         value, render = _lookup(name)
-        return value, render, 9
+        return value, [render], 9
 
-    def _UnaryOp(self, node: ast.UnaryOp) -> tuple[ValueFn, RenderFn, int]:
-        inner, inner_text, prec = self.build(node.operand)
+    def _UnaryOp(self, node: ast.UnaryOp) -> tuple[ValueFn, Shown, int]:
+        inner, shown, prec = self.build(node.operand)
         if isinstance(node.op, ast.USub):
-            return (lambda env: -inner(env)), (lambda env: "-" + _wrap(inner_text(env), prec, 3)), 3
+            return (lambda env: -inner(env)), ["-", *_wrap(shown, prec, 3)], 3
         if isinstance(node.op, ast.UAdd):
-            return inner, inner_text, prec
+            return inner, shown, prec
         if isinstance(node.op, ast.Not):
-            return (lambda env: not inner(env)), (lambda env: "非" + inner_text(env)), 0
+            return (lambda env: not inner(env)), ["非", *shown], 0
         raise self.fail("该一元运算")
 
-    def _BinOp(self, node: ast.BinOp) -> tuple[ValueFn, RenderFn, int]:
+    def _BinOp(self, node: ast.BinOp) -> tuple[ValueFn, Shown, int]:
         op_type = type(node.op)
         if op_type not in _PRECEDENCE:
             raise self.fail(f"运算符「{ast.unparse(node)}」")
         prec = _PRECEDENCE[op_type]
-        left, left_text, left_prec = self.build(node.left)
-        right, right_text, right_prec = self.build(node.right)
-        symbol = _SYMBOL[op_type]
+        left, left_shown, left_prec = self.build(node.left)
+        right, right_shown, right_prec = self.build(node.right)
         right_min = prec + 1  # a - (b - c), a / (b / c) keep their brackets
+        shown = [
+            *_wrap(left_shown, left_prec, prec),
+            _SYMBOL[op_type],
+            *_wrap(right_shown, right_prec, right_min),
+        ]
+        return _arithmetic(op_type, left, right), shown, prec
 
-        def render(env: Env) -> str:
-            return (
-                _wrap(left_text(env), left_prec, prec)
-                + symbol
-                + _wrap(right_text(env), right_prec, right_min)
-            )
-
-        return _arithmetic(op_type, left, right), render, prec
-
-    def _Compare(self, node: ast.Compare) -> tuple[ValueFn, RenderFn, int]:
+    def _Compare(self, node: ast.Compare) -> tuple[ValueFn, Shown, int]:
         parts = [self.build(node.left), *(self.build(c) for c in node.comparators)]
         ops = []
         for op in node.ops:
@@ -225,42 +243,36 @@ class _Builder:
             values = [p[0](env) for p in parts]
             return all(fn(a, b) for (_, fn), a, b in zip(ops, values, values[1:], strict=False))
 
-        def render(env: Env) -> str:
-            text = parts[0][1](env)
-            for (symbol, _), part in zip(ops, parts[1:], strict=True):
-                text += symbol + part[1](env)
-            return text
+        shown = list(parts[0][1])
+        for (symbol, _), part in zip(ops, parts[1:], strict=True):
+            shown += [symbol, *part[1]]
+        return value, shown, 0
 
-        return value, render, 0
-
-    def _BoolOp(self, node: ast.BoolOp) -> tuple[ValueFn, RenderFn, int]:
+    def _BoolOp(self, node: ast.BoolOp) -> tuple[ValueFn, Shown, int]:
         parts = [self.build(v) for v in node.values]
         is_and = isinstance(node.op, ast.And)
-        joiner = "且" if is_and else "或"
 
         def value(env: Env) -> bool:
             results = (p[0](env) for p in parts)
             return all(results) if is_and else any(results)
 
-        return value, (lambda env: joiner.join(p[1](env) for p in parts)), 0
+        return value, _joined([p[1] for p in parts], "且" if is_and else "或"), 0
 
-    def _optional(self, args: list[tuple[ValueFn, RenderFn, int]]) -> tuple[ValueFn, RenderFn, int]:
+    def _optional(self, args: list[tuple[ValueFn, Shown, int]]) -> tuple[ValueFn, Shown, int]:
         """``optional(x)``: a fact that may be absent counts as 0 (e.g. an excluded adjustment)."""
         if len(args) != 1:
             raise self.fail("optional 以外的参数个数（optional 只接受一个事实）")
         value = _optional_value(args[0][0])
-        return value, (lambda env: format_value(value(env))), 9
+        return value, [lambda env: format_value(value(env))], 9
 
-    def _Call(self, node: ast.Call) -> tuple[ValueFn, RenderFn, int]:
+    def _Call(self, node: ast.Call) -> tuple[ValueFn, Shown, int]:
         if not isinstance(node.func, ast.Name) or node.keywords:
             raise self.fail(f"「{ast.unparse(node)}」")
         name = node.func.id
         args = [self.build(a) for a in node.args]
         if name == "__percent__":
-            number = args[0][0]({}) / HUNDRED
-            percent = Percent(number)
-            text = format_value(percent)
-            return (lambda env: percent), (lambda env: text), 9
+            percent = Percent(args[0][0]({}) / HUNDRED)
+            return (lambda env: percent), [format_value(percent)], 9
         if name == "optional":
             fact = _dotted(node.args[0]) if len(node.args) == 1 else None
             if fact is not None:  # a plain fact: look it up with a default, no exception
@@ -269,7 +281,7 @@ class _Builder:
                     found = env.get(fact)
                     return ZERO if found is None else found
 
-                return optional_value, (lambda env: format_value(optional_value(env))), 9
+                return optional_value, [lambda env: format_value(optional_value(env))], 9
             return self._optional(args)
         function = FUNCTIONS.get(name)
         if function is None:
@@ -279,16 +291,8 @@ class _Builder:
             return function(*(a[0](env) for a in args))
 
         if name in _SHOWN_FUNCTIONS:
-
-            def render(env: Env) -> str:
-                return f"{name}(" + ", ".join(a[1](env) for a in args) + ")"
-
-        else:
-
-            def render(env: Env) -> str:
-                return format_value(value(env))
-
-        return value, render, 9
+            return value, [f"{name}(", *_joined([a[1] for a in args], ", "), ")"], 9
+        return value, [lambda env: format_value(value(env))], 9
 
 
 def _optional_value(inner: ValueFn) -> ValueFn:
@@ -310,8 +314,15 @@ def _dotted(node: ast.expr) -> str | None:
     return None
 
 
-def _wrap(text: str, prec: int, needed: int) -> str:
-    return f"({text})" if prec < needed else text
+def _wrap(shown: Shown, prec: int, needed: int) -> Shown:
+    return ["(", *shown, ")"] if prec < needed else shown
+
+
+def _joined(parts: list[Shown], separator: str) -> Shown:
+    joined: Shown = []
+    for index, part in enumerate(parts):
+        joined += [separator, *part] if index else part
+    return joined
 
 
 def _arithmetic(op_type: type, left: ValueFn, right: ValueFn) -> ValueFn:

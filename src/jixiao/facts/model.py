@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from jixiao.engine.numbers import Number
+from jixiao.engine.numbers import Number, parse_decimal
 from jixiao.facts.units import Amount, AmountUnit, SignedAmount
 
 
@@ -193,3 +193,23 @@ class UnitYear(Section):
     extra: dict[str, Number] = Field(default_factory=dict)  # locality-specific figures
     evidence: dict[str, str] = {}  # 佐证材料：编号 → 名称或文件
     comments: dict[str, str] = {}  # 对核查提示的说明：核查规则编码 → 说明（如支出大增的原因）
+
+    @field_validator("issues")
+    @classmethod
+    def _issues_are_text_and_deduction(
+        cls, issues: dict[str, list[str | dict[str, Any]]]
+    ) -> dict[str, list[str | dict[str, Any]]]:
+        """A problem is its text, or ``{text: …, deduct: 0.5}`` when it costs its own points."""
+        for key, items in issues.items():
+            for number, item in enumerate(items, start=1):
+                if not isinstance(item, dict):
+                    continue
+                where = f"issues.{key} 第{number}项"
+                if set(item) - {"text", "deduct"} or not isinstance(item.get("text"), str):
+                    raise ValueError(f"{where}只能写 text（问题，必填）和 deduct（扣分）")
+                if item.get("deduct") is not None:
+                    try:
+                        parse_decimal(item["deduct"])
+                    except ValueError as exc:
+                        raise ValueError(f"{where}的扣分{exc}") from None
+        return issues

@@ -8,7 +8,7 @@ explanation substitutes the figures.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any, ClassVar, Literal, TypeVar
@@ -37,17 +37,18 @@ class RuleContext:
     places: int = 2
     mode: str = "half_up"
     percent_places: int = 2
+    # The rounded 0 and the rounded-down points, fixed once: every score is clamped to them.
+    _floor: Decimal = field(init=False, repr=False, compare=False)
+    _cap: Decimal = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_floor", round_to(ZERO, self.places, self.mode))
+        object.__setattr__(self, "_cap", round_to(self.max_points, self.places, ROUND_DOWN_MODE))
 
     def round_score(self, score: Decimal) -> Decimal:
-        floor, cap = _bounds(self.max_points, self.places, self.mode)
+        floor, cap = self._floor, self._cap
         rounded = round_to(score, self.places, self.mode)
         return floor if rounded < floor else cap if rounded > cap else rounded
-
-
-@lru_cache(maxsize=1024)
-def _bounds(max_points: Decimal, places: int, mode: str) -> tuple[Decimal, Decimal]:
-    """The rounded 0 and the rounded-down points, once per (points, rounding)."""
-    return round_to(ZERO, places, mode), round_to(max_points, places, ROUND_DOWN_MODE)
 
 
 @dataclass(slots=True)
@@ -187,10 +188,10 @@ class MetricRule(RuleSpec):
                     score = ctx.round_score(guard.score)
                     reason = guard.text or condition.render(env)
                     text = f"{head}；{reason}，{score_phrase(score, ctx.max_points)}"
-                    return Outcome(score, text, value=computed, value_text=shown)
+                    return Outcome(score, text, _SCORED, computed, shown)
             raw, text = apply(computed)
             score = ctx.round_score(raw)
-            return Outcome(score, f"{head}，{text}", value=computed, value_text=shown)
+            return Outcome(score, f"{head}，{text}", _SCORED, computed, shown)
 
         return scorer
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from jixiao.engine.numbers import ZERO, Number, format_number, parse_decimal
 from jixiao.engine.rules.base import (
+    _SCORED,
     Env,
     Outcome,
     RuleContext,
@@ -34,28 +36,38 @@ class IssueDeduction(RuleSpec):
             value=ZERO,
             value_text="0项",
         )
+        fact, default = self.fact, (self.deduct, f"，扣{format_number(self.deduct)}分")
 
         def scorer(env: Env) -> Outcome:
-            issues = env.get(self.fact)
+            issues = env.get(fact)
             if issues is None:
-                return missing_outcome([self.fact])
+                return missing_outcome([fact])
             if not issues:
                 return none_found
-            items = [self._read(issue) for issue in issues]
-            lost = sum((d for _, d in items), ZERO)
+            lost = ZERO
+            listed: list[str] = []
+            for issue in issues:
+                if isinstance(issue, dict):
+                    text = str(issue.get("text", ""))
+                    deduct, shown = (
+                        default if issue.get("deduct") is None else _own(issue["deduct"])
+                    )
+                else:
+                    text, (deduct, shown) = str(issue), default
+                lost += deduct
+                listed.append(text + shown)
             raw = ctx.max_points - lost
             score = ctx.round_score(raw)
-            listed = "；".join(f"{text}，扣{format_number(d)}分" for text, d in items)
             tail = "，扣完为止" if raw < 0 else ""
-            text = f"发现问题{len(items)}项：{listed}{tail}；{score_phrase(score, ctx.max_points)}"
-            return Outcome(score, text, value=Decimal(len(items)), value_text=f"{len(items)}项")
+            count = len(listed)
+            text = f"发现问题{count}项：{'；'.join(listed)}{tail}；{score_phrase(score, ctx.max_points)}"
+            return Outcome(score, text, _SCORED, Decimal(count), f"{count}项")
 
         return scorer
 
-    def _read(self, issue: object) -> tuple[str, Decimal]:
-        if isinstance(issue, dict):
-            deduct = issue.get("deduct")
-            return str(issue.get("text", "")), self.deduct if deduct is None else parse_decimal(
-                deduct
-            )
-        return str(issue), self.deduct
+
+@lru_cache(maxsize=256)
+def _own(raw: object) -> tuple[Decimal, str]:
+    """An issue's own deduction (``deduct: 0.5``) and how it is shown; few distinct values."""
+    deduct = parse_decimal(raw)
+    return deduct, f"，扣{format_number(deduct)}分"
