@@ -52,13 +52,13 @@ _QUANTA = {places: Decimal(1).scaleb(-places) for places in range(12)}
 
 
 # Wide enough that any figure a report can hold rounds without overflowing the default 28 digits.
-_WIDE = Context(prec=80)
+WIDE_CONTEXT = Context(prec=80)
 
 
 def round_to(value: Decimal, places: int, mode: str = "half_up") -> Decimal:
     """Round to ``places`` decimals (四舍五入 by default)."""
     # Positional arguments: keyword arguments make this C call three times slower.
-    return value.quantize(_QUANTA[places], ROUNDING_MODES[mode], _WIDE)
+    return value.quantize(_QUANTA[places], ROUNDING_MODES[mode], WIDE_CONTEXT)
 
 
 def plain_number(value: Decimal) -> str:
@@ -71,11 +71,12 @@ def plain_number(value: Decimal) -> str:
     return "0" if text in ("-0", "") else text
 
 
-# Scores and weights repeat across unit-years, so a cache hit beats formatting again;
-# computed rates rarely repeat, so display paths for them call ``plain_number`` directly.
+# Scores, weights and printed percentages repeat across unit-years, so a cache hit beats
+# formatting again; computed rates rarely repeat, so their display calls ``plain_number``.
 format_number = lru_cache(maxsize=8192)(plain_number)
 
 
+@lru_cache(maxsize=8192)
 def format_percent(ratio: Decimal, places: int = 2, mode: str = "half_up") -> str:
     """``1.117647`` → ``111.76%``; whole percentages lose their decimals (``100%``)."""
     return plain_number(round_to(ratio * HUNDRED, places, mode)) + "%"

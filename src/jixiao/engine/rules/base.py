@@ -10,13 +10,24 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, ClassVar, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from jixiao.engine.expressions import Expr, MissingFact, Undefined, compile_expression
-from jixiao.engine.numbers import ZERO, Number, Percent, format_number, format_percent, round_to
+from jixiao.engine.numbers import (
+    ONE,
+    ROUNDING_MODES,
+    WIDE_CONTEXT,
+    ZERO,
+    Number,
+    Percent,
+    format_number,
+    format_percent,
+    plain_number,
+    round_to,
+)
 from jixiao.engine.result import Status
 
 Env = Mapping[str, Any]
@@ -46,9 +57,8 @@ class RuleContext:
         object.__setattr__(self, "_cap", round_to(self.max_points, self.places, ROUND_DOWN_MODE))
 
     def round_score(self, score: Decimal) -> Decimal:
-        floor, cap = self._floor, self._cap
         rounded = round_to(score, self.places, self.mode)
-        return floor if rounded < floor else cap if rounded > cap else rounded
+        return self._floor if rounded < self._floor else self._cap if rounded > self._cap else rounded
 
 
 @dataclass(slots=True)
@@ -166,34 +176,49 @@ class MetricRule(RuleSpec):
     def show(self, value: Decimal, ctx: RuleContext) -> str:
         if self.display == "percent":
             return format_percent(value, ctx.percent_places, ctx.mode)
-        return format_number(round_to(value, ctx.places, ctx.mode))
+        return plain_number(round_to(value, ctx.places, ctx.mode))
 
     def compile(self, ctx: RuleContext) -> Scorer:
         metric = compile_expression(self.value)
         guards = [(compile_expression(g.when), g) for g in self.guards]
         label = self.label or ctx.indicator_name
         places = ctx.percent_places + 2 if self.display == "percent" else ctx.places
-        apply = self.prepare(ctx)
-        show = self.show
-        single = metric.is_single_fact
+        quantum, rounding = ONE.scaleb(-places), ROUNDING_MODES[ctx.mode]
+        apply, round_score = self.prepare(ctx), ctx.round_score
+        # ``compute`` already rounded a percentage to its display places: shifting the point
+        # shows it exactly, without rounding it a second time.
+        show = shift_percent if self.display == "percent" else partial(self.show, ctx=ctx)
+        value_of, render, single = metric.value, metric.render, metric.is_single_fact
 
         def scorer(env: Env) -> Outcome:
-            computed = compute(metric, env, places, ctx.mode)
-            if isinstance(computed, Outcome):
-                return computed
-            shown = show(computed, ctx)
-            head = f"{label}={shown}" if single else f"{label}={metric.render(env)}={shown}"
+            try:  # the usual path inline; ``compute`` says why when it fails
+                raw = value_of(env)
+                computed = raw.quantize(quantum, rounding, WIDE_CONTEXT)
+            except Exception:
+                failed = compute(metric, env, places, ctx.mode)
+                if isinstance(failed, Outcome):
+                    return failed
+                computed = failed
+            else:
+                if isinstance(raw, Percent):
+                    computed = Percent(computed)
+            shown = show(computed)
+            head = f"{label}={shown}" if single else f"{label}={render(env)}={shown}"
             for condition, guard in guards:
                 if condition.value(env):
-                    score = ctx.round_score(guard.score)
+                    score = round_score(guard.score)
                     reason = guard.text or condition.render(env)
                     text = f"{head}；{reason}，{score_phrase(score, ctx.max_points)}"
                     return Outcome(score, text, _SCORED, computed, shown)
             raw, text = apply(computed)
-            score = ctx.round_score(raw)
-            return Outcome(score, f"{head}，{text}", _SCORED, computed, shown)
+            return Outcome(round_score(raw), f"{head}，{text}", _SCORED, computed, shown)
 
         return scorer
+
+
+def shift_percent(ratio: Decimal) -> str:
+    """``0.8257`` → ``82.57%`` for a ratio already rounded to the percentage's places."""
+    return plain_number(ratio.scaleb(2)) + "%"
 
 
 def compute(metric: Expr, env: Env, places: int, mode: str) -> Decimal | Outcome:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from jixiao.engine.intervals import Interval
-from jixiao.engine.numbers import HUNDRED, format_number, format_value
+from jixiao.engine.numbers import format_value, plain_number
 
 
 def describe_distance(distance: Decimal, as_percent: bool) -> str:
     if as_percent:
-        return f"{format_number((distance * HUNDRED).normalize())}个百分点"
+        return f"{plain_number(distance.scaleb(2))}个百分点"
     return format_value(distance)
 
 
