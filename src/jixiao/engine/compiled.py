@@ -41,6 +41,7 @@ class CompiledFramework:
     by_key: dict[str, Node]
     order: list[Node] = field(default_factory=list)  # pre-order: every node before its children
     branches_upwards: list[Node] = field(default_factory=list)  # every child before its parent
+    leaves: list[Node] = field(default_factory=list)  # in pre-order
 
     @property
     def total(self) -> Decimal:
@@ -112,4 +113,5 @@ def compile_framework(
     for node in reversed(compiled.order):
         node.end = node.children[-1].end if node.children else node.index + 1
     compiled.branches_upwards = [node for node in reversed(compiled.order) if node.children]
+    compiled.leaves = [node for node in compiled.order if not node.children]
     return compiled

@@ -83,6 +83,10 @@ def evaluate_many(
             gc.enable()
 
 
+def _index(node: Node) -> int:
+    return node.index
+
+
 def _compiled(framework: CompiledFramework | LoadedFramework | Framework) -> CompiledFramework:
     if isinstance(framework, CompiledFramework):
         return framework
@@ -133,29 +137,24 @@ class _Run:
         Results sit at each node's pre-order index, the order ``Result.indicators`` keeps; leaves
         are scored in that order so that their findings are too.
         """
-        order = self.compiled.order
-        results: list[IndicatorResult | None] = [None] * len(order)
-        rolled: list[_Rolled] = [_UNSET] * len(order)
-        env, given, not_applicable = self.env, self.given, self.not_applicable
-        skipped = self._under_not_applicable() if not_applicable else ()
-        for node in order:
+        size = len(self.compiled.order)
+        results: list[IndicatorResult | None] = [None] * size
+        rolled: list[_Rolled] = [_UNSET] * size
+        if self.not_applicable:
+            self._set_aside(results, rolled)
+        env, given = self.env, self.given
+        for node in self.compiled.leaves:
             index = node.index
-            if index in skipped:
-                results[index] = self._skipped(node)
-            elif not_applicable and node.code in not_applicable:
-                reason = str(not_applicable[node.code])
-                results[index], rolled[index] = self._not_applicable(node, reason)
-            elif not node.children:
-                assert node.scorer is not None
-                outcome = node.scorer(env)
-                chosen = given.get(node.code) if given else None
-                result = (
-                    self._scored(node, outcome)
-                    if chosen is None
-                    else self._given(node, outcome, chosen)
-                )
-                results[index] = result
-                rolled[index] = (result.score, node.weight, False, False, result.status)
+            if results[index] is not None:  # not applicable
+                continue
+            assert node.scorer is not None  # the loader requires a rule on every leaf
+            outcome = node.scorer(env)
+            chosen = given.get(node.code) if given else None
+            result = (
+                self._scored(node, outcome) if chosen is None else self._given(node, outcome, chosen)
+            )
+            results[index] = result
+            rolled[index] = (result.score, node.weight, False, False, result.status)
         for node in self.compiled.branches_upwards:
             index = node.index
             if results[index] is None:
@@ -165,13 +164,16 @@ class _Run:
         self.results = cast(list[IndicatorResult], results)
         return rolled
 
-    def _under_not_applicable(self) -> frozenset[int]:
-        """Indices of nodes below a not-applicable node: they are shown, not scored."""
-        return frozenset(
-            index
-            for code in self.not_applicable
-            for index in range(self.compiled.by_key[code].index + 1, self.compiled.by_key[code].end)
-        )
+    def _set_aside(self, results: list[IndicatorResult | None], rolled: list[_Rolled]) -> None:
+        """Not-applicable nodes, outermost first; the nodes below one are shown, not scored."""
+        order = self.compiled.order
+        for node in sorted((self.compiled.by_key[c] for c in self.not_applicable), key=_index):
+            if results[node.index] is not None:  # below another not-applicable node
+                continue
+            reason = str(self.not_applicable[node.code])
+            results[node.index], rolled[node.index] = self._not_applicable(node, reason)
+            for below in order[node.index + 1 : node.end]:
+                results[below.index] = self._skipped(below)
 
     def _skipped(self, node: Node) -> IndicatorResult:
         return IndicatorResult(
@@ -357,12 +359,15 @@ class _Run:
 
     def total(self, rolled: list[_Rolled]) -> tuple[Decimal, Decimal]:
         declared = self.compiled.total
-        score = sum((r[0] for r in rolled if not r[2]), ZERO)
-        counted = sum((r[1] for r in rolled if not r[2] and not r[3]), ZERO)
-        lent = sum(
-            (n.weight for n, r in zip(self.compiled.roots, rolled, strict=True) if r[3]),
-            ZERO,
-        )
+        score = counted = lent = ZERO
+        for root, (r_score, r_max, r_dropped, r_lent, _) in zip(
+            self.compiled.roots, rolled, strict=True
+        ):
+            if r_lent:
+                lent += root.weight
+            elif not r_dropped:
+                score += r_score
+                counted += r_max
         if lent and counted:
             score = score * (counted + lent) / counted
             counted += lent
