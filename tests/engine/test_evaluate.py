@@ -361,6 +361,26 @@ def test_any_facts_give_a_total_within_bounds(data: st.DataObject) -> None:
             assert item.missing
 
 
+@settings(max_examples=30, deadline=None)
+@given(data=st.data())
+def test_remembered_roll_ups_never_change_a_result(data: st.DataObject) -> None:
+    """Branches remember their roll-up by what the children passed up (``_Run._branch``):
+    a framework that has seen other unit-years gives what a freshly compiled one gives."""
+    env: dict[str, Any] = {}
+    for name in NUMERIC:
+        value = data.draw(st.none() | finite, label=name)
+        if value is not None:
+            env[name] = value
+    not_applicable = data.draw(
+        st.dictionaries(
+            st.sampled_from([n.code for n in LIUCHENG.order]), st.just("无"), max_size=2
+        )
+    )
+    facts = Facts(env, not_applicable=not_applicable)
+    fresh = compile_framework(load_framework("liucheng-2021-reeval").framework)
+    assert evaluate(LIUCHENG, facts).to_dict() == evaluate(fresh, facts).to_dict()
+
+
 def test_every_indicator_score_is_quantized() -> None:
     """Regression: N/A, missing-data and no-issue scores kept Decimal('40')/('0')/('5')."""
     result = evaluate(tiny(), Facts({"x": D(1)}, not_applicable={"b": "无"}))

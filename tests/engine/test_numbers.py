@@ -18,6 +18,7 @@ from jixiao.engine.numbers import (
     parse_decimal,
     round_to,
 )
+from jixiao.engine.rules.base import shift_percent
 from tests.engine.rules._support import PROPERTY
 
 D = Decimal
@@ -111,6 +112,9 @@ def test_round_to_is_monotonic(a: Decimal, b: Decimal, places: int, mode: str) -
         ("1E-7", "0.0000001"),
         ("-0.5", "-0.5"),
         ("85.50", "85.5"),
+        ("0.00000012300", "0.000000123"),
+        ("-0.00", "0"),
+        ("5E+3", "5000"),
     ],
 )
 def test_format_number(value: str, text: str) -> None:
@@ -138,6 +142,16 @@ def test_format_number_is_plain_and_exact(value: Decimal) -> None:
 )
 def test_format_percent(ratio: Decimal, text: str) -> None:
     assert format_percent(ratio) == text
+
+
+@PROPERTY
+@given(ratio=values, places=st.integers(min_value=0, max_value=4), mode=modes)
+def test_a_rounded_ratio_is_shown_by_shifting_the_point(
+    ratio: Decimal, places: int, mode: str
+) -> None:
+    """Metric rules show their rounded rate with ``shift_percent``: no second rounding."""
+    rounded = round_to(ratio, places + 2, mode)
+    assert shift_percent(rounded) == format_percent(rounded, places, mode)
 
 
 def test_format_percent_places() -> None:

@@ -224,8 +224,9 @@ class _Run:
         if status is _MISSING_DATA:
             message = f"「{node.name}」无法评分：{explanation}"
             self.findings.append(Finding(Severity.WARNING, "data.missing", message, node.where))
-        for note in outcome.notes:
-            self.findings.append(Finding(Severity.WARNING, "rule.note", note, node.where))
+        if outcome.notes:
+            for note in outcome.notes:
+                self.findings.append(Finding(Severity.WARNING, "rule.note", note, node.where))
         return result
 
     def _given(self, node: Node, outcome: Outcome, given: GivenScore) -> IndicatorResult:

@@ -166,6 +166,9 @@ def _lookup(name: str) -> tuple[ValueFn, RenderFn]:
 
     def render(env: Env) -> str:
         found = env.get(name)
+        if type(found) is Decimal:  # the usual fact, shown as written (``format_as_given``)
+            text = str(found)
+            return text if "E" not in text else format_as_given(found)
         return format_as_given(found) if isinstance(found, Decimal) else str(found)
 
     return value, render

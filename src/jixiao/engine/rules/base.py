@@ -48,16 +48,25 @@ class RuleContext:
     places: int = 2
     mode: str = "half_up"
     percent_places: int = 2
-    # The rounded 0 and the rounded-down points, fixed once: every score is clamped to them.
+    # Fixed once, since every score is rounded and clamped with them: the rounded 0, the
+    # rounded-down points, and the quantum and rounding constant of the framework's rounding.
     _floor: Decimal = field(init=False, repr=False, compare=False)
     _cap: Decimal = field(init=False, repr=False, compare=False)
+    _quantum: Decimal = field(init=False, repr=False, compare=False)
+    _rounding: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_floor", round_to(ZERO, self.places, self.mode))
-        object.__setattr__(self, "_cap", round_to(self.max_points, self.places, ROUND_DOWN_MODE))
+        fixed = {
+            "_floor": round_to(ZERO, self.places, self.mode),
+            "_cap": round_to(self.max_points, self.places, ROUND_DOWN_MODE),
+            "_quantum": ONE.scaleb(-self.places),
+            "_rounding": ROUNDING_MODES[self.mode],
+        }
+        for name, value in fixed.items():
+            object.__setattr__(self, name, value)
 
     def round_score(self, score: Decimal) -> Decimal:
-        rounded = round_to(score, self.places, self.mode)
+        rounded = score.quantize(self._quantum, self._rounding, WIDE_CONTEXT)  # as ``round_to``
         return self._floor if rounded < self._floor else self._cap if rounded > self._cap else rounded
 
 
