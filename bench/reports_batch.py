@@ -45,27 +45,6 @@ BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results"
 
 
-def use_libyaml() -> None:
-    """The one-line engine change this measures: ``_Loader`` based on ``yaml.CSafeLoader``.
-
-    Same constructors, so the same Decimals and the same line numbers; libyaml only does the
-    scanning and parsing. Worker processes are forked and inherit the patch.
-    """
-    from jixiao.engine import yamltext
-
-    class CLoader(yaml.CSafeLoader):
-        file = ""
-        place = yamltext._Loader.place
-        construct_mapping = yamltext._Loader.construct_mapping  # type: ignore[assignment]
-        construct_sequence = yamltext._Loader.construct_sequence
-        construct_decimal = yamltext._Loader.construct_decimal
-
-    CLoader.add_constructor("tag:yaml.org,2002:map", CLoader.construct_mapping)
-    CLoader.add_constructor("tag:yaml.org,2002:seq", CLoader.construct_sequence)
-    CLoader.add_constructor("tag:yaml.org,2002:float", CLoader.construct_decimal)
-    yamltext._Loader = CLoader  # type: ignore[misc,assignment]
-
-
 def write_cases(root: Path, n: int, seed: int) -> list[Path]:
     paths = []
     for raw in raw_cases(n, seed):
@@ -177,15 +156,8 @@ def main(argv: list[str] | None = None) -> int:
         help="with charts, without, or both",
     )
     parser.add_argument("--sample", type=int, default=30, help="reports in the per-stage breakdown")
-    parser.add_argument(
-        "--c-yaml",
-        action="store_true",
-        help="measure the proposed engine change: parse case YAML with libyaml (CSafeLoader)",
-    )
     parser.add_argument("--out", type=Path, default=RESULTS / "reports_batch.json")
     args = parser.parse_args(argv)
-    if args.c_yaml:
-        use_libyaml()
     report: dict[str, Any] = {
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {
@@ -197,7 +169,6 @@ def main(argv: list[str] | None = None) -> int:
         "units": args.units,
         "jobs": args.jobs,
         "target_seconds": TARGET_SECONDS,
-        "c_yaml": args.c_yaml,
     }
     with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as tmp:
         work = Path(tmp)
@@ -218,8 +189,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def table(report: dict[str, Any]) -> str:
     lines = [
-        ("[with the proposed libyaml case loader] " if report.get("c_yaml") else "")
-        + f"{report['units']} reports, {report['jobs']} worker processes, "
+        f"{report['units']} reports, {report['jobs']} worker processes, "
         f"{report['machine']['cpus']} CPUs, load average before {report['machine']['load_average_before'][0]:.2f}",
         "",
         "| run | reports | wall s | reports/s | CPU s | CPU ms/report | CPU s ÷ jobs | load before/after | MB | < 60 s |",
