@@ -40,7 +40,11 @@ def grade_for(total: Decimal, grades: list[GradeBand]) -> str:
 
 
 def evaluate(framework: CompiledFramework | LoadedFramework | Framework, facts: Facts) -> Result:
-    """Score ``facts`` against ``framework``. Pure: no I/O, no mutation of its inputs."""
+    """Score ``facts`` against ``framework``. Pure: no I/O, no mutation of its inputs.
+
+    (A compiled framework remembers its branches' roll-ups, see ``_Run._branch``; that only
+    saves work and never changes a result.)
+    """
     compiled = _compiled(framework)
     run = _Run(compiled, facts)
     rolled = run.walk()
@@ -145,13 +149,15 @@ class _Run:
         env, given = self.env, self.given
         for node in self.compiled.leaves:
             index = node.index
-            if results[index] is not None:  # not applicable
+            if results[index] is not None:  # set aside: not applicable, or below such a node
                 continue
             assert node.scorer is not None  # the loader requires a rule on every leaf
             outcome = node.scorer(env)
             chosen = given.get(node.code) if given else None
             result = (
-                self._scored(node, outcome) if chosen is None else self._given(node, outcome, chosen)
+                self._scored(node, outcome)
+                if chosen is None
+                else self._given(node, outcome, chosen)
             )
             results[index] = result
             rolled[index] = (result.score, node.weight, False, False, result.status)

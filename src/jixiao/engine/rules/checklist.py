@@ -8,8 +8,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from jixiao.engine.numbers import ZERO, Number
-from jixiao.engine.result import Status
 from jixiao.engine.rules.base import (
+    MISSING_DATA,
     Env,
     Outcome,
     RuleContext,
@@ -21,8 +21,6 @@ from jixiao.engine.rules.base import (
 )
 
 _MARKS = "①②③④⑤⑥⑦⑧⑨⑩"
-
-_MISSING_DATA = Status.MISSING_DATA  # enum member access costs ~0.2 µs in 3.11
 
 
 class ChecklistItem(BaseModel):
@@ -76,7 +74,7 @@ class Checklist(RuleSpec):
                     return found
             met = _read_answers(answers, self.items)
             if isinstance(met, str):
-                return Outcome(ZERO, met, status=_MISSING_DATA, missing=(self.fact,))
+                return Outcome(ZERO, met, status=MISSING_DATA, missing=(self.fact,))
             return self._score(met, ctx)
 
         return scorer

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from jixiao.engine.numbers import ZERO, Number, format_number, parse_decimal
 from jixiao.engine.rules.base import (
-    _SCORED,
+    SCORED,
     Env,
     Outcome,
     RuleContext,
@@ -61,7 +61,7 @@ class IssueDeduction(RuleSpec):
             tail = "，扣完为止" if raw < 0 else ""
             count = len(listed)
             text = f"发现问题{count}项：{'；'.join(listed)}{tail}；{score_phrase(score, ctx.max_points)}"
-            return Outcome(score, text, _SCORED, Decimal(count), f"{count}项")
+            return Outcome(score, text, SCORED, Decimal(count), f"{count}项")
 
         return scorer
 

@@ -8,8 +8,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from jixiao.engine.numbers import ZERO, Number, format_number, parse_decimal
-from jixiao.engine.result import Status
 from jixiao.engine.rules.base import (
+    MISSING_DATA,
     Env,
     Outcome,
     RuleContext,
@@ -19,8 +19,6 @@ from jixiao.engine.rules.base import (
     register,
     score_phrase,
 )
-
-_MISSING_DATA = Status.MISSING_DATA  # enum member access costs ~0.2 µs in 3.11
 
 
 class Level(BaseModel):
@@ -108,4 +106,4 @@ def _read(answer: Any) -> tuple[str, Decimal | None]:
 
 
 def _invalid(fact: str, message: str) -> Outcome:
-    return Outcome(ZERO, message, status=_MISSING_DATA, missing=(fact,))
+    return Outcome(ZERO, message, status=MISSING_DATA, missing=(fact,))
