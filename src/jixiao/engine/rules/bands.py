@@ -52,14 +52,14 @@ class Bands(MetricRule):
 
     def prepare(self, ctx: RuleContext) -> Callable[[Decimal], tuple[Decimal, str]]:
         full = ctx.max_points
+        scores = [ctx.round_score(band.score) for band in self.bands]
         table = [
             (
                 band.interval,
-                band.score,
-                f"{band.text or band.interval.describe()}，"
-                f"{score_phrase(ctx.round_score(band.score), full)}",
+                score,
+                f"{band.text or band.interval.describe()}，{score_phrase(score, full)}",
             )
-            for band in self.bands
+            for band, score in zip(self.bands, scores, strict=True)
         ]
 
         def apply(value: Decimal) -> tuple[Decimal, str]:

@@ -178,7 +178,11 @@ class MetricRule(RuleSpec):
         return frozenset(names)
 
     def apply(self, value: Decimal, ctx: RuleContext) -> tuple[Decimal, str]:
-        """Score a computed value: (unrounded score, Chinese text after the value)."""
+        """Score a computed value: (score after ``ctx.round_score``, Chinese text after the value).
+
+        Kinds return the same rounded objects for the same outcome where they can (bands, whole
+        steps): their hashes are then computed once, not per unit-year.
+        """
         raise NotImplementedError  # pragma: no cover - abstract
 
     def prepare(self, ctx: RuleContext) -> Callable[[Decimal], tuple[Decimal, str]]:
@@ -192,11 +196,11 @@ class MetricRule(RuleSpec):
 
     def compile(self, ctx: RuleContext) -> Scorer:
         metric = compile_expression(self.value)
-        guards = [(compile_expression(g.when), g) for g in self.guards]
+        guards = [(compile_expression(g.when), g, ctx.round_score(g.score)) for g in self.guards]
         label = self.label or ctx.indicator_name
         places = ctx.percent_places + 2 if self.display == "percent" else ctx.places
         quantum, rounding = ONE.scaleb(-places), ROUNDING_MODES[ctx.mode]
-        apply, round_score = self.prepare(ctx), ctx.round_score
+        apply = self.prepare(ctx)
         # ``compute`` already rounded a percentage to its display places: shifting the point
         # shows it exactly, without rounding it a second time.
         show = shift_percent if self.display == "percent" else partial(self.show, ctx=ctx)
@@ -216,14 +220,13 @@ class MetricRule(RuleSpec):
                     computed = Percent(computed)
             shown = show(computed)
             head = f"{label}={shown}" if single else f"{label}={render(env)}={shown}"
-            for condition, guard in guards:
+            for condition, guard, score in guards:
                 if condition.value(env):
-                    score = round_score(guard.score)
                     reason = guard.text or condition.render(env)
                     text = f"{head}；{reason}，{score_phrase(score, ctx.max_points)}"
                     return Outcome(score, text, SCORED, computed, shown)
-            points, text = apply(computed)
-            return Outcome(round_score(points), f"{head}，{text}", SCORED, computed, shown)
+            score, text = apply(computed)
+            return Outcome(score, f"{head}，{text}", SCORED, computed, shown)
 
         return scorer
 

@@ -37,6 +37,14 @@ class IssueDeduction(RuleSpec):
             value_text="0项",
         )
         fact, default = self.fact, (self.deduct, f"，扣{format_number(self.deduct)}分")
+        # The score depends only on the deductions, which are few distinct (constant) numbers.
+        endings: dict[tuple[Decimal, ...], tuple[Decimal, str]] = {}
+
+        def ending(deductions: tuple[Decimal, ...]) -> tuple[Decimal, str]:
+            raw = ctx.max_points - sum(deductions, ZERO)
+            score = ctx.round_score(raw)
+            tail = "，扣完为止" if raw < 0 else ""
+            return score, f"{tail}；{score_phrase(score, ctx.max_points)}"
 
         def scorer(env: Env) -> Outcome:
             issues = env.get(fact)
@@ -44,7 +52,7 @@ class IssueDeduction(RuleSpec):
                 return missing_outcome([fact])
             if not issues:
                 return none_found
-            lost = ZERO
+            deductions: list[Decimal] = []
             listed: list[str] = []
             for issue in issues:
                 if isinstance(issue, dict):
@@ -54,13 +62,17 @@ class IssueDeduction(RuleSpec):
                     )
                 else:
                     text, (deduct, shown) = str(issue), default
-                lost += deduct
+                deductions.append(deduct)
                 listed.append(text + shown)
-            raw = ctx.max_points - lost
-            score = ctx.round_score(raw)
-            tail = "，扣完为止" if raw < 0 else ""
+            key = tuple(deductions)
+            found = endings.get(key)
+            if found is None:
+                found = ending(key)
+                if len(endings) < 1024:
+                    endings[key] = found
+            score, end = found
             count = len(listed)
-            text = f"发现问题{count}项：{'；'.join(listed)}{tail}；{score_phrase(score, ctx.max_points)}"
+            text = f"发现问题{count}项：{'；'.join(listed)}{end}"
             return Outcome(score, text, SCORED, Decimal(count), f"{count}项")
 
         return scorer

@@ -45,16 +45,18 @@ class Linear(MetricRule):
         interval, per, deduct, full = self._full, self.per, self.deduct, ctx.max_points
         as_percent = self.display == "percent"
         inside = f"{interval.describe()}，{score_phrase(full, full)}"
+        full_marks = ctx.round_score(full)
         per_text = f"每{self.show(per, ctx)}扣{format_number(deduct)}分"
 
         def apply(value: Decimal) -> tuple[Decimal, str]:
             distance = interval.distance(value)
             if distance == 0:
-                return full, inside
+                return full_marks, inside
             raw = full - distance / per * deduct
             text = f"{outside_text(interval, distance, as_percent)}，{per_text}"
             if raw < 0:
                 text += "，扣完为止"
-            return raw, f"{text}，{score_phrase(ctx.round_score(raw), full)}"
+            score = ctx.round_score(raw)
+            return score, f"{text}，{score_phrase(score, full)}"
 
         return apply

@@ -34,7 +34,7 @@ class Proportional(MetricRule):
         points = format_number(ctx.max_points)
         if self.direction == "reverse":
             if value <= 0:
-                return ctx.max_points, f"实际值不大于0，视为完全达成，得{points}分"
+                return ctx.round_score(ctx.max_points), f"实际值不大于0，视为完全达成，得{points}分"
             raw = ctx.max_points * self.full_at / value
             formula = f"{full}/{shown}×{points}"
         else:
@@ -42,4 +42,4 @@ class Proportional(MetricRule):
             formula = f"{shown}×{points}" if self.full_at == ONE else f"{shown}/{full}×{points}"
         score = ctx.round_score(raw)
         capped = "（不超过分值）" if raw > ctx.max_points else ""
-        return raw, f"得分={formula}={format_number(score)}分{capped}"
+        return score, f"得分={formula}={format_number(score)}分{capped}"

@@ -48,6 +48,7 @@ class StepDeduction(MetricRule):
         as_percent = self.display == "percent"
         rounding = ROUND_CEILING if self.partial_step == "count" else ROUND_FLOOR
         inside = f"{interval.describe()}，{score_phrase(full, full)}"
+        full_marks = ctx.round_score(full)
         step_text = self.show(step, ctx) if as_percent else format_value(step)
         per_step = f"每{step_text}扣{format_number(deduct)}分"
         if interval.low is not None and interval.high is None:
@@ -61,20 +62,21 @@ class StepDeduction(MetricRule):
 
         def tail(steps: Decimal) -> tuple[Decimal, str]:
             raw = full - steps * deduct
+            score = ctx.round_score(raw)
             text = f"，{per_step}，计{format_number(steps)}档"
             if raw < 0:
                 text += "，扣完为止"
-            return raw, f"{text}，{score_phrase(ctx.round_score(raw), full)}"
+            return score, f"{text}，{score_phrase(score, full)}"
 
         def apply(value: Decimal) -> tuple[Decimal, str]:
             distance = interval.distance(value)
             if distance == 0:
-                return full, inside
+                return full_marks, inside
             steps = (distance / step).to_integral_value(rounding=rounding)
             found = tails.get(steps)
             if found is None:
                 found = tails[steps] = tail(steps)
-            raw, text = found
-            return raw, f"{outside}{describe_distance(distance, as_percent)}{text}"
+            score, text = found
+            return score, f"{outside}{describe_distance(distance, as_percent)}{text}"
 
         return apply
