@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from jixiao.engine.model import Framework, Indicator, NAPolicy
-from jixiao.engine.result import Finding
+from jixiao.engine.result import Finding, IndicatorResult
 from jixiao.engine.rules import RuleContext, parse_rule
 from jixiao.engine.rules.base import Scorer
 
@@ -31,6 +33,8 @@ class Node:
     where: str = ""  # the path as findings print it: 投入/目标设定/…
     # A branch's roll-up by what its children passed up: a pure function of them, remembered.
     memo: dict[tuple[Any, ...], tuple[str, Any]] = field(default_factory=dict, repr=False)
+    # ``IndicatorResult`` with this node's code, name, path, level and 分值 filled in.
+    result: Callable[..., IndicatorResult] = field(init=False, repr=False, compare=False)
 
 
 @dataclass(slots=True)
@@ -88,6 +92,7 @@ def compile_framework(
             indicator=item,
             level=len(path),
         )
+        node.result = partial(IndicatorResult, node.code, node.name, path, node.level, node.weight)
         node.children = [build(child, path, policy) for child in item.children]
         node.children_weight = sum((c.weight for c in node.children), Decimal(0))
         if not item.children and item.rule is not None:

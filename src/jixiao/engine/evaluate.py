@@ -182,16 +182,8 @@ class _Run:
                 results[below.index] = self._skipped(below)
 
     def _skipped(self, node: Node) -> IndicatorResult:
-        return IndicatorResult(
-            node.code,
-            node.name,
-            node.path,
-            node.level,
-            node.weight,
-            self.zero,
-            _NOT_APPLICABLE,
-            "上级指标不适用",
-            is_leaf=not node.children,
+        return node.result(
+            self.zero, _NOT_APPLICABLE, "上级指标不适用", None, None, not node.children
         )
 
     def _not_applicable(self, node: Node, reason: str) -> tuple[IndicatorResult, _Rolled]:
@@ -213,19 +205,9 @@ class _Run:
         status, explanation = outcome.status, outcome.explanation
         if node.rule_kind == "given" and outcome.value_text:
             explanation = f"{explanation.split('；')[0]}；{NEEDS_SCORE}"
-        result = IndicatorResult(
-            node.code,
-            node.name,
-            node.path,
-            node.level,
-            node.weight,
-            self.zero if status is _MISSING_DATA else outcome.score,
-            status,
-            explanation,
-            outcome.value,
-            outcome.value_text,
-            True,
-            outcome.missing,
+        score = self.zero if status is _MISSING_DATA else outcome.score
+        result: IndicatorResult = node.result(
+            score, status, explanation, outcome.value, outcome.value_text, True, outcome.missing
         )
         if status is _MISSING_DATA:
             message = f"「{node.name}」无法评分：{explanation}"
@@ -266,21 +248,10 @@ class _Run:
                         where,
                     )
                 )
-        return IndicatorResult(
-            node.code,
-            node.name,
-            node.path,
-            node.level,
-            node.weight,
-            score,
-            _GIVEN,
-            text,
-            outcome.value,
-            outcome.value_text,
-            True,
-            (),
-            given.source,
+        result: IndicatorResult = node.result(
+            score, _GIVEN, text, outcome.value, outcome.value_text, True, (), given.source
         )
+        return result
 
     def _branch(self, node: Node, rolled: list[_Rolled]) -> tuple[IndicatorResult, _Rolled]:
         # A branch's outcome depends only on what its children pass up, and children's scores
@@ -292,20 +263,7 @@ class _Run:
             if len(node.memo) < MEMO_LIMIT:
                 node.memo[key] = found
         text, up = found
-        result = IndicatorResult(
-            node.code,
-            node.name,
-            node.path,
-            node.level,
-            node.weight,
-            up[0],
-            up[4],
-            text,
-            None,
-            None,
-            False,
-        )
-        return result, up
+        return node.result(up[0], up[4], text, None, None, False), up
 
     def _roll_up(self, node: Node, rolled: list[_Rolled]) -> tuple[str, _Rolled]:
         score = maximum = lent = dropped = ZERO
