@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
+from operator import itemgetter
 from typing import Any
 
 from jixiao.engine.model import Framework, Indicator, NAPolicy
@@ -35,6 +36,10 @@ class Node:
     memo: dict[tuple[Any, ...], tuple[str, Any]] = field(default_factory=dict, repr=False)
     # ``IndicatorResult`` with this node's code, name, path, level and 分值 filled in.
     result: Callable[..., IndicatorResult] = field(init=False, repr=False, compare=False)
+    # What the children passed up, as a tuple, from the list of every node's roll-up.
+    from_children: Callable[[list[Any]], tuple[Any, ...]] = field(
+        init=False, repr=False, compare=False
+    )
 
 
 @dataclass(slots=True)
@@ -118,5 +123,15 @@ def compile_framework(
     for node in reversed(compiled.order):
         node.end = node.children[-1].end if node.children else node.index + 1
     compiled.branches_upwards = [node for node in reversed(compiled.order) if node.children]
+    for node in compiled.branches_upwards:
+        node.from_children = _picker([child.index for child in node.children])
     compiled.leaves = [node for node in compiled.order if not node.children]
     return compiled
+
+
+def _picker(indices: list[int]) -> Callable[[list[Any]], tuple[Any, ...]]:
+    """``itemgetter`` that always gives a tuple (it gives the bare item for one index)."""
+    if len(indices) == 1:
+        (only,) = indices
+        return lambda items: (items[only],)
+    return itemgetter(*indices)

@@ -108,8 +108,12 @@ class _Run:
         self.zero = round_to(ZERO, self.places, self.mode)
         self.results: list[IndicatorResult] = []
         self.findings: list[Finding] = []
-        self.given: dict[str, GivenScore] = self._by_node(facts.given, "given")
-        self.not_applicable: dict[str, str] = self._by_node(facts.not_applicable, "not_applicable")
+        self.given: dict[str, GivenScore] = (
+            self._by_node(facts.given, "given") if facts.given else {}
+        )
+        self.not_applicable: dict[str, str] = (
+            self._by_node(facts.not_applicable, "not_applicable") if facts.not_applicable else {}
+        )
 
     def _by_node(self, entries: Mapping[str, _Entry], what: str) -> dict[str, _Entry]:
         found: dict[str, _Entry] = {}
@@ -164,9 +168,7 @@ class _Run:
         for node in self.compiled.branches_upwards:
             index = node.index
             if results[index] is None:
-                results[index], rolled[index] = self._branch(
-                    node, [rolled[child.index] for child in node.children]
-                )
+                results[index], rolled[index] = self._branch(node, node.from_children(rolled))
         self.results = cast(list[IndicatorResult], results)
         return rolled
 
@@ -253,19 +255,18 @@ class _Run:
         )
         return result
 
-    def _branch(self, node: Node, rolled: list[_Rolled]) -> tuple[IndicatorResult, _Rolled]:
+    def _branch(self, node: Node, rolled: tuple[_Rolled, ...]) -> tuple[IndicatorResult, _Rolled]:
         # A branch's outcome depends only on what its children pass up, and children's scores
         # take few distinct values: most unit-years reuse an explanation already written.
-        key = tuple(rolled)
-        found = node.memo.get(key)
+        found = node.memo.get(rolled)
         if found is None:
             found = self._roll_up(node, rolled)
             if len(node.memo) < MEMO_LIMIT:
-                node.memo[key] = found
+                node.memo[rolled] = found
         text, up = found
         return node.result(up[0], up[4], text, None, None, False), up
 
-    def _roll_up(self, node: Node, rolled: list[_Rolled]) -> tuple[str, _Rolled]:
+    def _roll_up(self, node: Node, rolled: tuple[_Rolled, ...]) -> tuple[str, _Rolled]:
         score = maximum = lent = dropped = ZERO
         parts: list[str] = []
         missing = False
