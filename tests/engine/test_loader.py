@@ -398,6 +398,36 @@ def test_extends_overrides_remove_add() -> None:
     assert node.scorer({"staffing.in_post": D(38), "staffing.authorized": D(34)}).score == D(0)
 
 
+SPLIT = textwrap.dedent(
+    """\
+    id: split
+    title: 某县框架
+    kind: unit_overall
+    extends: base
+    remove: [input.key, process]
+    overrides:
+      input: {weight: 4}
+      input.staff: {weight: 4, rule: null}
+    add:
+      - under: input.staff
+        indicator: {code: input.staff.a, name: 行政编, weight: 2, rule: {kind: given}}
+      - under: input.staff
+        indicator: {code: input.staff.b, name: 事业编, weight: 2, rule: {kind: given}}
+    """
+)
+
+
+def test_an_inherited_leaf_becomes_a_branch_with_rule_null() -> None:
+    """Splitting an inherited leaf: ``rule: null`` in overrides, then ``add`` under it."""
+    staff = parse_framework(SPLIT, "split.yaml", resolver(base=BASE)).framework.indicators[0]
+    assert staff.children[0].rule is None
+    assert [c.code for c in staff.children[0].children] == ["input.staff.a", "input.staff.b"]
+    kept_rule = SPLIT.replace("{weight: 4, rule: null}", "{weight: 4}")
+    with pytest.raises(FrameworkError) as caught:
+        parse_framework(kept_rule, "split.yaml", resolver(base=BASE))
+    assert "在 overrides 中给它写 rule: null" in str(caught.value)
+
+
 def test_override_with_another_kind_drops_the_base_metric() -> None:
     child = CHILD.replace(
         "    rule:\n      kind: bands\n      bands:\n        - {when: ≤100%, score: 4}\n        - {when: 其他, score: 0}\n",

@@ -84,7 +84,8 @@ class Indicator(Strict):
     def _leaf_or_branch(self) -> Indicator:
         if self.children and self.rule is not None:
             raise ValueError(
-                f"指标「{self.name}」有下级指标，不能同时有评分规则（规则写在末级指标上）"
+                f"指标「{self.name}」有下级指标，不能同时有评分规则（规则写在末级指标上；"
+                "要把继承来的末级指标细分为下级指标时，在 overrides 中给它写 rule: null）"
             )
         return self
 
