@@ -157,7 +157,7 @@ def _bars(ax: Any, chart: BarChart) -> None:
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.8},
             )
     # Category names, title and axis label as plain texts: tick labels and ``set_title`` make
-    # matplotlib measure every tick to place them, which was most of the drawing time.
+    # matplotlib build and measure tick objects to place them (about a tenth of the drawing).
     ax.set_yticks([])
     for y, name, level in zip(
         positions, chart.categories, chart.levels or [2] * len(positions), strict=False
