@@ -14,7 +14,7 @@ from jixiao.engine.loader import LoadedFramework
 from jixiao.engine.model import NA_LABELS, Framework, GradeBand
 from jixiao.engine.numbers import ZERO, format_number, round_to
 from jixiao.engine.result import Finding, IndicatorResult, Result, Severity, Status
-from jixiao.engine.rules.base import Outcome
+from jixiao.engine.rules.base import Outcome, remembered
 from jixiao.engine.rules.given import NEEDS_SCORE
 
 _GIVEN = Status.GIVEN
@@ -29,7 +29,6 @@ _SCORED = Status.SCORED
 _Rolled = tuple[Decimal, Decimal, bool, bool, Status]
 _UNSET: _Rolled = (ZERO, ZERO, False, False, _NOT_APPLICABLE)  # below a not-applicable node
 _Entry = TypeVar("_Entry")
-MEMO_LIMIT = 4096  # explanations remembered per branch (see ``_Run._branch``)
 
 
 def grade_for(total: Decimal, grades: list[GradeBand]) -> str:
@@ -258,12 +257,7 @@ class _Run:
     def _branch(self, node: Node, rolled: tuple[_Rolled, ...]) -> tuple[IndicatorResult, _Rolled]:
         # A branch's outcome depends only on what its children pass up, and children's scores
         # take few distinct values: most unit-years reuse an explanation already written.
-        found = node.memo.get(rolled)
-        if found is None:
-            found = self._roll_up(node, rolled)
-            if len(node.memo) < MEMO_LIMIT:
-                node.memo[rolled] = found
-        text, up = found
+        text, up = remembered(node.memo, rolled, self._roll_up, node, rolled)
         return node.result(up[0], up[4], text, None, None, False), up
 
     def _roll_up(self, node: Node, rolled: tuple[_Rolled, ...]) -> tuple[str, _Rolled]:

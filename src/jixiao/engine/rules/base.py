@@ -118,6 +118,26 @@ def register(name: str, summary: str) -> Callable[[R], R]:
     return decorate
 
 
+MEMO_LIMIT = 4096  # entries one remembered table keeps; past it, results are computed anew
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def remembered(memo: dict[K, V], key: K, make: Callable[..., V], *args: Any) -> V:
+    """``memo[key]``, made by ``make(*args)`` the first time (while the table has room).
+
+    For pure functions of a few distinct inputs (a rule's score by whole steps, a branch's
+    roll-up by its children's scores): later unit-years reuse the same objects and texts.
+    """
+    found = memo.get(key)
+    if found is None:
+        found = make(*args)
+        if len(memo) < MEMO_LIMIT:
+            memo[key] = found
+    return found
+
+
 @lru_cache(maxsize=4096)
 def score_phrase(score: Decimal, max_points: Decimal) -> str:
     """``扣1分，得1分`` when points were lost, ``得2分`` otherwise."""

@@ -15,6 +15,7 @@ from jixiao.engine.rules.base import (
     Scorer,
     missing_outcome,
     register,
+    remembered,
     score_phrase,
 )
 
@@ -65,12 +66,7 @@ class IssueDeduction(RuleSpec):
                 deductions.append(deduct)
                 listed.append(text + shown)
             key = tuple(deductions)
-            found = endings.get(key)
-            if found is None:
-                found = ending(key)
-                if len(endings) < 1024:
-                    endings[key] = found
-            score, end = found
+            score, end = remembered(endings, key, ending, key)
             count = len(listed)
             text = f"发现问题{count}项：{'；'.join(listed)}{end}"
             return Outcome(score, text, SCORED, Decimal(count), f"{count}项")

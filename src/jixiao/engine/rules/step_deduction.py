@@ -10,7 +10,13 @@ from pydantic import PrivateAttr, field_validator
 
 from jixiao.engine.intervals import Interval, parse_interval
 from jixiao.engine.numbers import Number, format_number, format_value
-from jixiao.engine.rules.base import MetricRule, RuleContext, register, score_phrase
+from jixiao.engine.rules.base import (
+    MetricRule,
+    RuleContext,
+    register,
+    remembered,
+    score_phrase,
+)
 from jixiao.engine.rules.deviation import describe_distance
 
 
@@ -73,13 +79,7 @@ class StepDeduction(MetricRule):
             if distance == 0:
                 return full_marks, inside
             steps = (distance / step).to_integral_value(rounding)  # positional: 3x faster
-            count = int(steps)
-            found = tails.get(count)
-            if found is None:
-                found = tail(steps)
-                if len(tails) < 1024:
-                    tails[count] = found
-            score, text = found
+            score, text = remembered(tails, int(steps), tail, steps)
             return score, f"{outside}{describe_distance(distance, as_percent)}{text}"
 
         return apply
