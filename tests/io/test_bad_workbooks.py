@@ -154,6 +154,19 @@ def _truncated(base: Path, out: Path) -> Path:
 _truncated.kind = "facts"  # type: ignore[attr-defined]
 
 
+def _future_zip_version(base: Path, out: Path) -> Path:
+    """A central directory asking for zip version 6.4 (fuzz finding: zipfile raised
+    NotImplementedError, which escaped the importer)."""
+    data = bytearray(base.read_bytes())
+    entry = data.index(b"PK\x01\x02")
+    data[entry + 6] = 64  # "version needed to extract" of the first entry
+    out.write_bytes(bytes(data))
+    return out
+
+
+_future_zip_version.kind = "facts"  # type: ignore[attr-defined]
+
+
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 BOMB = _zip(
     {
@@ -262,6 +275,7 @@ CORPUS: dict[str, tuple[Builder, list[tuple[str, str, str]]]] = {
     "too_large": (_too_large, [("excel.too_large", "", "")]),
     "far_away_cell": (_far_cell, [("excel.too_large", "", "")]),
     "truncated": (_truncated, [("excel.corrupt", "", "")]),
+    "future_zip_version": (_future_zip_version, [("excel.corrupt", "", "")]),
     "empty_file": (_raw(b""), [("excel.empty", "", "")]),
 }
 

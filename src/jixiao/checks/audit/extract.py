@@ -152,7 +152,13 @@ def read_docx(path: Path) -> Document:
         raise ExtractError(f"读取 Word 文件需要 python-docx：{exc}") from None
     try:
         word = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError, PackageNotFoundError) as exc:
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        PackageNotFoundError,
+        NotImplementedError,
+    ) as exc:
         raise ExtractError(f"{path.name} 不是有效的 Word（.docx）文件：{exc}") from None
     document = Document(path.name)
     paragraph_no = 0
@@ -187,7 +193,7 @@ def read_xlsx(path: Path) -> Document:
         raise ExtractError(f"读取 Excel 文件需要 openpyxl：{exc}") from None
     try:
         book = openpyxl.load_workbook(str(path), data_only=True, read_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, NotImplementedError) as exc:
         raise ExtractError(f"{path.name} 不是有效的 Excel（.xlsx）文件：{exc}") from None
     document = Document(path.name)
     try:

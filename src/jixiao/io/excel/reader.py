@@ -292,7 +292,7 @@ def open_book(source: str | Path) -> Book:
         _refuse("excel.not_xlsx", _not_xlsx_reason(head), name)
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, NotImplementedError) as exc:  # e.g. "zip file version 6.4"
         _refuse("excel.corrupt", f"不是有效的 xlsx 压缩包：{exc}", name)
     try:
         _screen(archive, name)
