@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import random
+import re
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -38,10 +39,26 @@ def bases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     reeval = example("liucheng-2021-reeval")
     self_eval = example("liucheng-2021-self")
     return {
-        "facts": write_workbook(root / "f.xlsx", reeval.case, "facts", reeval.sources).read_bytes(),
-        "form": write_workbook(root / "p.xlsx", self_eval.case, "mof10-project").read_bytes(),
-        "sichuan": write_workbook(root / "s.xlsx", self_eval.case, "sichuan-project").read_bytes(),
+        "facts": _fixed_time(write_workbook(root / "f.xlsx", reeval.case, "facts", reeval.sources)),
+        "form": _fixed_time(write_workbook(root / "p.xlsx", self_eval.case, "mof10-project")),
+        "sichuan": _fixed_time(write_workbook(root / "s.xlsx", self_eval.case, "sichuan-project")),
     }
+
+
+_STAMP = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+
+
+def _fixed_time(path: Path) -> bytes:
+    """The workbook with a fixed creation time: the same bytes, so the same mutations, every run."""
+    source = zipfile.ZipFile(path)
+    out = io.BytesIO()
+    with source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "docProps/core.xml":
+                content = _STAMP.sub(b"2021-01-01T00:00:00Z", content)
+            target.writestr(info, content)
+    return out.getvalue()
 
 
 def _import(path: Path) -> None:
