@@ -32,6 +32,7 @@ def test_template_is_documented_and_protected(tmp_path: Path) -> None:
     path = write_facts_workbook(tmp_path / "facts.xlsx")
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == list(SHEET_ORDER)
+    assert book.properties.creator == "jixiao"  # file properties say who made it
     targets = book["绩效指标"]
     headers = [c.value for c in targets[3]]
     assert "*三级指标" in headers and "指标性质" in headers

@@ -31,7 +31,7 @@ WORKBOOK_OPTIONS: Final = {
 
 def new_workbook(path: str) -> xlsxwriter.Workbook:
     book = xlsxwriter.Workbook(path, WORKBOOK_OPTIONS)
-    book.set_properties({"creator": "jixiao", "comments": "由 jixiao 生成"})
+    book.set_properties({"author": "jixiao", "comments": "由 jixiao 生成"})
     return book
 
 
