@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from jixiao.facts.case import Case  # noqa: E402
 from jixiao.io.excel import read_workbook  # noqa: E402
 from jixiao.io.excel.factsbook import write_facts_workbook  # noqa: E402
+from perfdoc import replace_section  # noqa: E402
 
 SHEET = "项目"
 DOCS = ROOT / "docs" / "performance.md"
@@ -203,15 +204,7 @@ def write_docs(f: dict[str, Any]) -> None:
 导入期间暂停 Python 的循环垃圾回收（长表产生几十万个小对象而没有循环引用，反复回收要多花约四分之一的时间），已计入上表。
 超过 8 MB 的工作表（约 20 万个单元格以上）只逐格读取百分比格式，不再按数字格式补足显示的末尾 0（数值不变，如 1202.50 读作 1202.5）。
 """
-    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# 性能\n"
-    if HEADING in text:
-        head, _, rest = text.partition(HEADING)
-        following = rest.find("\n## ")
-        tail = rest[following + 1 :] if following >= 0 else ""
-        text = head + section + ("\n" + tail if tail else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    DOCS.write_text(text, encoding="utf-8")
+    replace_section(HEADING, section, DOCS)
 
 
 if __name__ == "__main__":

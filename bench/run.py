@@ -33,6 +33,7 @@ from typing import Any
 
 from jixiao.engine import CompiledFramework, Facts, Result, compile_framework, evaluate_many
 from jixiao.frameworks import load_framework
+from perfdoc import replace_section
 from synthetic import DEFAULT_SEED, FRAMEWORK_ID, generate
 
 TARGET = 100_000  # indicator scores per second, explanations included (the issue's target)
@@ -304,15 +305,7 @@ Python {m["python"]}；绑定单核：{pinned}。本机单核速度参考：`sum
 def write_docs(report: dict[str, Any]) -> None:
     """Replace (or append) this benchmark's section of docs/performance.md, nothing else."""
     section = docs_section(report)
-    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# 性能\n"
-    if HEADING in text:
-        head, _, rest = text.partition(HEADING)
-        following = rest.find("\n## ")
-        tail = rest[following + 1 :] if following >= 0 else ""
-        text = head + section + ("\n" + tail if tail else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    DOCS.write_text(text, encoding="utf-8")
+    replace_section(HEADING, section, DOCS)
 
 
 def main(argv: list[str] | None = None) -> int:

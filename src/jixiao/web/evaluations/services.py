@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -56,6 +57,38 @@ class SaveOutcome:
     conflict: list[Change] | None = None  # the other saves that overtook this one
     revision: int = 0
     message: str = ""
+
+
+def _record_changes(
+    evaluation: Evaluation,
+    version: FactVersion,
+    user: Any,
+    differences: list[tuple[str, Any, Any]],
+    section: str,
+    revision: int,
+    label: Callable[[str, Any], str],
+) -> list[Change]:
+    """One audit row per changed field (old and new value), written together."""
+    now = timezone.now()
+    changes = [
+        Change(
+            evaluation=evaluation,
+            version=version.number,
+            kind="given" if path.startswith(("given", "not_applicable")) else "fact",
+            section=section,
+            revision=revision,
+            field=path,
+            label=label(path, new),
+            old=old,
+            new=new,
+            user=user,
+            role=role_value(user),
+            at=now,
+        )
+        for path, old, new in differences
+    ]
+    Change.objects.bulk_create(changes)
+    return changes
 
 
 def section_revision(version: FactVersion, key: str) -> int:
@@ -117,25 +150,17 @@ def save_section(
         version.facts, version.given, version.not_applicable = facts, given, not_applicable
         version.section_revisions = {**version.section_revisions, section_key: revision}
         version.save(update_fields=["facts", "given", "not_applicable", "section_revisions"])
-        now = timezone.now()
-        changes = [
-            Change(
-                evaluation=evaluation,
-                version=version.number,
-                kind="given" if path.startswith(("given", "not_applicable")) else "fact",
-                section=section_key,
-                revision=revision,
-                field=path,
-                label=catalog.label_for(path, new_doc if new is not None else doc, compiled),
-                old=old,
-                new=new,
-                user=user,
-                role=role_value(user),
-                at=now,
-            )
-            for path, old, new in differences
-        ]
-        Change.objects.bulk_create(changes)
+        changes = _record_changes(
+            evaluation,
+            version,
+            user,
+            differences,
+            section_key,
+            revision,
+            lambda path, new: catalog.label_for(
+                path, new_doc if new is not None else doc, compiled
+            ),
+        )
         return SaveOutcome(
             saved=True,
             warnings=parsed.warnings,
@@ -190,25 +215,15 @@ def replace_facts(
         version.facts, version.section_revisions = clean, revisions
         version.given, version.not_applicable = new_given, new_na
         version.save(update_fields=["facts", "given", "not_applicable", "section_revisions"])
-        now = timezone.now()
-        changes = [
-            Change(
-                evaluation=evaluation,
-                version=version.number,
-                kind="given" if path.startswith(("given", "not_applicable")) else "fact",
-                section="import",
-                revision=0,
-                field=path,
-                label=f"{catalog.label_for(path, new_doc, compiled)}（{source}）",
-                old=old,
-                new=new,
-                user=user,
-                role=role_value(user),
-                at=now,
-            )
-            for path, old, new in differences
-        ]
-        Change.objects.bulk_create(changes)
+        changes = _record_changes(
+            evaluation,
+            version,
+            user,
+            differences,
+            "import",
+            0,
+            lambda path, new: f"{catalog.label_for(path, new_doc, compiled)}（{source}）",
+        )
         return SaveOutcome(saved=True, changes=changes, message=f"已导入，修改{len(changes)}处")
 
 
