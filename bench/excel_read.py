@@ -28,6 +28,7 @@ from python_calamine import CalamineWorkbook
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))  # also when loaded by file path (tests/io/test_speed.py)
 
 from jixiao.facts.case import Case  # noqa: E402
 from jixiao.io.excel import read_workbook  # noqa: E402
